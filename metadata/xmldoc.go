@@ -1,0 +1,374 @@
+package metadata
+
+import (
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"unicode/utf8"
+)
+
+// Namespace is the XML namespace every Salesforce metadata file uses.
+const Namespace = "http://soap.sforce.com/2006/04/metadata"
+
+// Pos is a 1-based position in a file. Column counts characters, not bytes.
+type Pos struct {
+	File   string `json:"file"`
+	Line   int    `json:"line"`
+	Column int    `json:"column"`
+}
+
+// String formats the position as file:line:column.
+func (p Pos) String() string {
+	return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Column)
+}
+
+// IsValid reports whether the position names a line.
+func (p Pos) IsValid() bool { return p.Line > 0 }
+
+// Element is one XML element with its exact location in the source bytes.
+// Offsets are byte offsets into Document.Source.
+type Element struct {
+	Name     string // local name
+	Space    string // namespace URI
+	Text     string // decoded character data directly inside the element (entities resolved)
+	Children []*Element
+	Parent   *Element
+	Pos      Pos // position of the '<' of the start tag
+
+	StartOffset  int // offset of '<' of the start tag
+	ContentStart int // offset just after the start tag's '>'
+	ContentEnd   int // offset of the '<' of the end tag (== ContentStart for <x/>)
+	EndOffset    int // offset just after the end tag's '>'
+	SelfClosing  bool
+
+	nsDecl map[string]string // namespace declarations on this element, by prefix
+	prefix string
+}
+
+// Child returns the first child element with the given local name, or nil.
+func (e *Element) Child(name string) *Element {
+	if e == nil {
+		return nil
+	}
+	for _, c := range e.Children {
+		if c.Name == name {
+			return c
+		}
+	}
+	return nil
+}
+
+// ChildrenNamed returns every child element with the given local name.
+func (e *Element) ChildrenNamed(name string) []*Element {
+	if e == nil {
+		return nil
+	}
+	var out []*Element
+	for _, c := range e.Children {
+		if c.Name == name {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// Path returns the slash-separated element path from the root, e.g. "ConnectedApp/oauthConfig/scopes".
+func (e *Element) Path() string {
+	var parts []string
+	for x := e; x != nil; x = x.Parent {
+		parts = append(parts, x.Name)
+	}
+	for i, j := 0, len(parts)-1; i < j; i, j = i+1, j-1 {
+		parts[i], parts[j] = parts[j], parts[i]
+	}
+	return strings.Join(parts, "/")
+}
+
+// Comment is an XML comment with its position and the element that follows it
+// at the same level (nil when none does).
+type Comment struct {
+	Text   string
+	Pos    Pos
+	Offset int
+	End    int
+	// Next is the next sibling element after the comment, if any.
+	Next *Element
+}
+
+// Document is one parsed metadata file.
+type Document struct {
+	Path     string // display path (slash-separated, relative to the working directory when possible)
+	Source   []byte
+	Root     *Element
+	Comments []Comment
+	lines    []int // byte offsets where each line starts
+}
+
+// ParseLimits bounds what the parser accepts.
+type ParseLimits struct {
+	MaxDepth int // maximum element nesting; 0 means DefaultMaxDepth
+}
+
+// DefaultMaxDepth is the deepest element nesting the parser accepts. Salesforce
+// metadata nests at most five levels; anything much deeper is hostile or broken.
+const DefaultMaxDepth = 200
+
+// SyntaxError is a malformed-XML error with the position the parser stopped at.
+type SyntaxError struct {
+	Pos Pos
+	Msg string
+}
+
+func (e *SyntaxError) Error() string { return fmt.Sprintf("%s: %s", e.Pos, e.Msg) }
+
+var errUTF16 = errors.New("file is UTF-16 encoded; Salesforce metadata must be UTF-8")
+
+// ParseDocument parses src as an XML document. path is used in positions only.
+// On malformed input it returns a *SyntaxError carrying the parser's position.
+func ParseDocument(path string, src []byte, lim ParseLimits) (*Document, error) {
+	maxDepth := lim.MaxDepth
+	if maxDepth <= 0 {
+		maxDepth = DefaultMaxDepth
+	}
+	doc := &Document{Path: path, Source: src}
+	doc.lines = lineStarts(src)
+
+	if bytes.HasPrefix(src, []byte{0xFE, 0xFF}) || bytes.HasPrefix(src, []byte{0xFF, 0xFE}) {
+		return nil, &SyntaxError{Pos: doc.PosAt(0), Msg: errUTF16.Error()}
+	}
+	base := 0
+	body := src
+	if bytes.HasPrefix(src, []byte{0xEF, 0xBB, 0xBF}) {
+		base = 3
+		body = src[3:]
+	}
+	if i := bytes.IndexByte(body, 0); i >= 0 {
+		return nil, &SyntaxError{Pos: doc.PosAt(base + i), Msg: "NUL byte in file: not a text XML document"}
+	}
+
+	dec := xml.NewDecoder(bytes.NewReader(body))
+	dec.Strict = true
+	dec.CharsetReader = charsetReader
+
+	var stack []*Element
+	var pendingComments []int // indexes into doc.Comments waiting for their next sibling
+	pendingDepth := -1
+	var text strings.Builder
+
+	for {
+		before := base + int(dec.InputOffset())
+		tok, err := dec.RawToken()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, doc.syntaxError(dec, base, err)
+		}
+		after := base + int(dec.InputOffset())
+		switch t := tok.(type) {
+		case xml.StartElement:
+			if len(stack) >= maxDepth {
+				return nil, &SyntaxError{Pos: doc.PosAt(before), Msg: fmt.Sprintf("elements nested deeper than %d levels", maxDepth)}
+			}
+			el := &Element{
+				Name:         t.Name.Local,
+				prefix:       t.Name.Space,
+				Pos:          doc.PosAt(before),
+				StartOffset:  before,
+				ContentStart: after,
+			}
+			if err := resolveNamespace(el, t, stack); err != nil {
+				return nil, &SyntaxError{Pos: el.Pos, Msg: err.Error()}
+			}
+			if len(stack) == 0 {
+				if doc.Root != nil {
+					return nil, &SyntaxError{Pos: el.Pos, Msg: "more than one root element"}
+				}
+				doc.Root = el
+			} else {
+				parent := stack[len(stack)-1]
+				el.Parent = parent
+				parent.Children = append(parent.Children, el)
+			}
+			if pendingDepth == len(stack) {
+				for _, ci := range pendingComments {
+					doc.Comments[ci].Next = el
+				}
+				pendingComments = pendingComments[:0]
+				pendingDepth = -1
+			}
+			stack = append(stack, el)
+			text.Reset()
+		case xml.EndElement:
+			if len(stack) == 0 {
+				return nil, &SyntaxError{Pos: doc.PosAt(before), Msg: "unexpected end element </" + t.Name.Local + ">"}
+			}
+			el := stack[len(stack)-1]
+			if t.Name.Local != el.Name || t.Name.Space != el.prefix {
+				return nil, &SyntaxError{Pos: doc.PosAt(before), Msg: fmt.Sprintf("element <%s> closed by </%s>", el.Name, qualified(t.Name))}
+			}
+			stack = stack[:len(stack)-1]
+			if before == after { // <x/>: the decoder synthesises the end element
+				el.SelfClosing = true
+				el.ContentEnd = el.ContentStart
+				el.EndOffset = el.ContentStart
+			} else {
+				el.ContentEnd = before
+				el.EndOffset = after
+			}
+			if len(el.Children) == 0 {
+				el.Text = text.String()
+			}
+			text.Reset()
+			if pendingDepth > len(stack) {
+				pendingComments = pendingComments[:0]
+				pendingDepth = -1
+			}
+		case xml.CharData:
+			if len(stack) > 0 {
+				text.Write(t)
+			} else if len(bytes.TrimSpace(t)) > 0 {
+				return nil, &SyntaxError{Pos: doc.PosAt(before), Msg: "text outside the root element"}
+			}
+		case xml.Comment:
+			doc.Comments = append(doc.Comments, Comment{Text: string(t), Pos: doc.PosAt(before), Offset: before, End: after})
+			if pendingDepth != len(stack) {
+				pendingComments = pendingComments[:0]
+			}
+			pendingComments = append(pendingComments, len(doc.Comments)-1)
+			pendingDepth = len(stack)
+		case xml.Directive:
+			return nil, &SyntaxError{Pos: doc.PosAt(before), Msg: "DTD and entity declarations are not allowed in metadata files"}
+		case xml.ProcInst:
+			// The XML declaration; encoding is handled by the decoder.
+		}
+	}
+	if len(stack) > 0 {
+		return nil, &SyntaxError{Pos: doc.PosAt(len(src)), Msg: fmt.Sprintf("unexpected end of file: <%s> is not closed", stack[len(stack)-1].Name)}
+	}
+	if doc.Root == nil {
+		return nil, &SyntaxError{Pos: doc.PosAt(0), Msg: "no root element"}
+	}
+	return doc, nil
+}
+
+// resolveNamespace sets el.Space to the namespace URI in scope for the element's prefix.
+// RawToken does not resolve namespaces, so we do it here from xmlns attributes.
+func resolveNamespace(el *Element, t xml.StartElement, stack []*Element) error {
+	prefix := t.Name.Space
+	declared := map[string]string{}
+	for _, a := range t.Attr {
+		switch {
+		case a.Name.Space == "" && a.Name.Local == "xmlns":
+			declared[""] = a.Value
+		case a.Name.Space == "xmlns":
+			declared[a.Name.Local] = a.Value
+		}
+	}
+	if uri, ok := declared[prefix]; ok {
+		el.Space = uri
+		el.nsDecl = declared
+		return nil
+	}
+	el.nsDecl = declared
+	for i := len(stack) - 1; i >= 0; i-- {
+		if uri, ok := stack[i].nsDecl[prefix]; ok {
+			el.Space = uri
+			return nil
+		}
+	}
+	if prefix != "" {
+		return fmt.Errorf("undeclared namespace prefix %q", prefix)
+	}
+	el.Space = ""
+	return nil
+}
+
+func qualified(n xml.Name) string {
+	if n.Space == "" {
+		return n.Local
+	}
+	return n.Space + ":" + n.Local
+}
+
+func (d *Document) syntaxError(dec *xml.Decoder, base int, err error) error {
+	var se *xml.SyntaxError
+	msg := err.Error()
+	if errors.As(err, &se) {
+		msg = se.Msg
+		// encoding/xml reports the line it stopped on; use its byte offset for the column.
+	}
+	msg = strings.TrimPrefix(msg, "xml: ")
+	off := base + int(dec.InputOffset())
+	if off > len(d.Source) {
+		off = len(d.Source)
+	}
+	return &SyntaxError{Pos: d.PosAt(off), Msg: msg}
+}
+
+func charsetReader(label string, input io.Reader) (io.Reader, error) {
+	switch strings.ToLower(label) {
+	case "utf-8", "utf8", "us-ascii", "ascii":
+		return input, nil
+	case "iso-8859-1", "latin1", "latin-1", "iso8859-1", "l1":
+		return &latin1Reader{r: input}, nil
+	}
+	return nil, fmt.Errorf("unsupported encoding %q declared; Salesforce metadata must be UTF-8", label)
+}
+
+// latin1Reader converts ISO-8859-1 bytes to UTF-8.
+type latin1Reader struct {
+	r   io.Reader
+	buf []byte
+}
+
+func (l *latin1Reader) Read(p []byte) (int, error) {
+	if len(l.buf) == 0 {
+		raw := make([]byte, (len(p)+1)/2)
+		n, err := l.r.Read(raw)
+		for _, b := range raw[:n] {
+			l.buf = utf8.AppendRune(l.buf, rune(b))
+		}
+		if n == 0 {
+			return 0, err
+		}
+	}
+	n := copy(p, l.buf)
+	l.buf = l.buf[n:]
+	return n, nil
+}
+
+func lineStarts(src []byte) []int {
+	starts := make([]int, 1, 64)
+	for i, b := range src {
+		if b == '\n' {
+			starts = append(starts, i+1)
+		}
+	}
+	return starts
+}
+
+// PosAt converts a byte offset into a 1-based line and character column.
+func (d *Document) PosAt(off int) Pos {
+	if off < 0 {
+		off = 0
+	}
+	if off > len(d.Source) {
+		off = len(d.Source)
+	}
+	line := sort.Search(len(d.lines), func(i int) bool { return d.lines[i] > off }) - 1
+	if line < 0 {
+		line = 0
+	}
+	start := d.lines[line]
+	seg := d.Source[start:off]
+	if line == 0 && bytes.HasPrefix(seg, []byte{0xEF, 0xBB, 0xBF}) {
+		seg = seg[3:]
+	}
+	col := utf8.RuneCount(seg) + 1
+	return Pos{File: d.Path, Line: line + 1, Column: col}
+}
