@@ -1,0 +1,566 @@
+package metadata
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+)
+
+// Limits bounds what the loader reads.
+type Limits struct {
+	MaxFileSize     int64 // largest metadata file read, in bytes
+	MaxDepth        int   // deepest XML nesting accepted
+	MaxZipSize      int64 // largest zip archive read, in bytes
+	MaxZipEntries   int   // most entries a zip may have
+	MaxUnzipped     int64 // most bytes read out of one zip, all entries together
+	MaxZipEntrySize int64 // largest single uncompressed entry read
+}
+
+// DefaultLimits are generous for real metadata and small for hostile input.
+func DefaultLimits() Limits {
+	return Limits{
+		MaxFileSize:     16 << 20,
+		MaxDepth:        DefaultMaxDepth,
+		MaxZipSize:      256 << 20,
+		MaxZipEntries:   100000,
+		MaxUnzipped:     512 << 20,
+		MaxZipEntrySize: 16 << 20,
+	}
+}
+
+// Options configures Load.
+type Options struct {
+	// Paths are files, directories or .zip archives. Empty means: find
+	// sfdx-project.json from WorkDir upwards and read its packageDirectories.
+	Paths []string
+	// WorkDir is the directory relative paths are resolved against and
+	// displayed relative to. Empty means the process's working directory.
+	WorkDir string
+	// Ignore, when set, excludes files by their display path (slash-separated).
+	Ignore func(displayPath string) bool
+	Limits Limits
+	// Validator checks each parsed file against its type's schema (a *Schema);
+	// nil skips validation.
+	Validator Validator
+	// Workers bounds parallel parsing; 0 means GOMAXPROCS.
+	Workers int
+}
+
+// Validator checks a parsed document against the schema of its type.
+type Validator interface {
+	Validate(doc *Document, t Type) []Problem
+}
+
+// UsageError is an input problem that stops the run: a path that does not
+// exist, or no sfdx-project.json when no path was given.
+type UsageError struct{ Msg string }
+
+func (e *UsageError) Error() string { return e.Msg }
+
+// input is one file to read: its display path and how to get its bytes.
+type input struct {
+	display string
+	typ     Type
+	name    string
+	read    func() ([]byte, error)
+	size    int64
+}
+
+// Load discovers, reads, parses, validates and joins metadata into a Project.
+// It returns an error only for usage problems; everything wrong with a file is a
+// Problem in the project.
+func Load(ctx context.Context, opts Options) (*Project, error) {
+	if opts.Limits == (Limits{}) {
+		opts.Limits = DefaultLimits()
+	}
+	wd := opts.WorkDir
+	if wd == "" {
+		var err error
+		if wd, err = os.Getwd(); err != nil {
+			return nil, fmt.Errorf("finding working directory: %w", err)
+		}
+	}
+	proj := &Project{Root: wd}
+	paths := opts.Paths
+	if len(paths) == 0 {
+		dirs, err := packageDirectories(wd)
+		if err != nil {
+			return nil, err
+		}
+		paths = dirs
+	}
+	var inputs []input
+	for _, p := range paths {
+		abs := p
+		if !filepath.IsAbs(abs) {
+			abs = filepath.Join(wd, p)
+		}
+		found, probs, err := discover(abs, wd, opts)
+		if err != nil {
+			return nil, err
+		}
+		inputs = append(inputs, found...)
+		proj.Problems = append(proj.Problems, probs...)
+	}
+	inputs = dedupeInputs(inputs)
+	docs, types, probs := parseAll(ctx, inputs, opts)
+	proj.Problems = append(proj.Problems, probs...)
+	proj.Documents = docs
+	join(proj, docs, types)
+	sortProblems(proj.Problems)
+	return proj, ctx.Err()
+}
+
+// packageDirectories finds sfdx-project.json from dir upwards and returns its
+// package directories as absolute paths.
+func packageDirectories(dir string) ([]string, error) {
+	for d := dir; ; d = filepath.Dir(d) {
+		cfg := filepath.Join(d, "sfdx-project.json")
+		data, err := os.ReadFile(cfg)
+		if err == nil {
+			var proj struct {
+				PackageDirectories []struct {
+					Path string `json:"path"`
+				} `json:"packageDirectories"`
+			}
+			if err := json.Unmarshal(data, &proj); err != nil {
+				return nil, &UsageError{Msg: fmt.Sprintf("%s: not valid JSON: %v", cfg, err)}
+			}
+			var out []string
+			for _, pd := range proj.PackageDirectories {
+				if pd.Path == "" {
+					continue
+				}
+				p := filepath.Join(d, filepath.FromSlash(pd.Path))
+				if _, err := os.Stat(p); err != nil {
+					return nil, &UsageError{Msg: fmt.Sprintf("%s: package directory %q does not exist", cfg, pd.Path)}
+				}
+				out = append(out, p)
+			}
+			if len(out) == 0 {
+				return nil, &UsageError{Msg: fmt.Sprintf("%s: no packageDirectories", cfg)}
+			}
+			return out, nil
+		}
+		if !errors.Is(err, fs.ErrNotExist) {
+			return nil, &UsageError{Msg: fmt.Sprintf("reading %s: %v", cfg, err)}
+		}
+		if filepath.Dir(d) == d {
+			return nil, &UsageError{Msg: "no paths given and no sfdx-project.json found in " + dir + " or any parent directory"}
+		}
+	}
+}
+
+// DisplayPath returns p relative to wd with forward slashes, or p itself when
+// it is not below wd.
+func DisplayPath(wd, p string) string {
+	if rel, err := filepath.Rel(wd, p); err == nil && !strings.HasPrefix(rel, "..") {
+		return filepath.ToSlash(rel)
+	}
+	return filepath.ToSlash(p)
+}
+
+// skipDirs are directories that never hold deployable metadata.
+var skipDirs = map[string]bool{".git": true, "node_modules": true, ".sfdx": true, ".sf": true, ".hg": true, ".svn": true}
+
+func discover(abs, wd string, opts Options) ([]input, []Problem, error) {
+	st, err := os.Stat(abs)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, nil, &UsageError{Msg: fmt.Sprintf("%s: no such file or directory", DisplayPath(wd, abs))}
+		}
+		return nil, nil, &UsageError{Msg: fmt.Sprintf("%s: %v", DisplayPath(wd, abs), err)}
+	}
+	if !st.IsDir() {
+		if strings.EqualFold(filepath.Ext(abs), ".zip") {
+			return readZip(abs, DisplayPath(wd, abs), opts.Limits, opts.Ignore)
+		}
+		display := DisplayPath(wd, abs)
+		t, name, _, ok := Classify(abs)
+		if !ok {
+			// An explicitly named file that is not app metadata: nothing to read.
+			return nil, nil, nil
+		}
+		return []input{fileInput(abs, display, t, name, st.Size())}, nil, nil
+	}
+	var inputs []input
+	var probs []Problem
+	err = filepath.WalkDir(abs, func(path string, d fs.DirEntry, err error) error {
+		display := DisplayPath(wd, path)
+		if err != nil {
+			probs = append(probs, Problem{Code: ProblemUnreadable, Pos: Pos{File: display}, Message: "cannot read: " + errText(err)})
+			if d != nil && d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() {
+			if path != abs && skipDirs[d.Name()] {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		// WalkDir does not follow symlinked directories, so loops cannot occur.
+		t, name, _, ok := Classify(path)
+		if !ok {
+			return nil
+		}
+		if opts.Ignore != nil && opts.Ignore(display) {
+			return nil
+		}
+		info, err := d.Info()
+		if err != nil {
+			probs = append(probs, Problem{Code: ProblemUnreadable, Pos: Pos{File: display}, Message: "cannot read: " + errText(err)})
+			return nil
+		}
+		if info.Mode()&fs.ModeSymlink != 0 {
+			target, err := os.Stat(path)
+			if err != nil {
+				probs = append(probs, Problem{Code: ProblemUnreadable, Pos: Pos{File: display}, Message: "broken symbolic link: " + errText(err)})
+				return nil
+			}
+			if !target.Mode().IsRegular() {
+				return nil
+			}
+			info = target
+		} else if !info.Mode().IsRegular() {
+			return nil
+		}
+		inputs = append(inputs, fileInput(path, display, t, name, info.Size()))
+		return nil
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("walking %s: %w", DisplayPath(wd, abs), err)
+	}
+	return inputs, probs, nil
+}
+
+func fileInput(path, display string, t Type, name string, size int64) input {
+	return input{display: display, typ: t, name: name, size: size, read: func() ([]byte, error) {
+		return readLimited(path)
+	}}
+}
+
+func readLimited(path string) ([]byte, error) {
+	return os.ReadFile(path)
+}
+
+func errText(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+// readZip lists the metadata entries of a retrieved zip, reading it in memory.
+func readZip(abs, display string, lim Limits, ignore func(string) bool) ([]input, []Problem, error) {
+	st, err := os.Stat(abs)
+	if err != nil {
+		return nil, nil, &UsageError{Msg: fmt.Sprintf("%s: %v", display, err)}
+	}
+	zipProblem := func(msg string) []Problem {
+		return []Problem{{Code: ProblemZip, Pos: Pos{File: display}, Message: msg}}
+	}
+	if st.Size() > lim.MaxZipSize {
+		return nil, zipProblem(fmt.Sprintf("zip archive is %d bytes, over the %d-byte limit (--max-zip-size)", st.Size(), lim.MaxZipSize)), nil
+	}
+	data, err := os.ReadFile(abs)
+	if err != nil {
+		return nil, zipProblem("cannot read: " + errText(err)), nil
+	}
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return nil, zipProblem("not a readable zip archive: " + err.Error()), nil
+	}
+	if len(zr.File) > lim.MaxZipEntries {
+		return nil, zipProblem(fmt.Sprintf("zip archive has %d entries, over the %d-entry limit", len(zr.File), lim.MaxZipEntries)), nil
+	}
+	var inputs []input
+	var probs []Problem
+	budget := &zipBudget{left: lim.MaxUnzipped}
+	for _, zf := range zr.File {
+		name := zf.Name
+		entryDisplay := display + "!" + name
+		if zf.FileInfo().IsDir() {
+			continue
+		}
+		clean := filepath.ToSlash(filepath.Clean(name))
+		if strings.HasPrefix(name, "/") || strings.HasPrefix(clean, "../") || clean == ".." || strings.Contains(name, `\`) || filepath.IsAbs(name) {
+			probs = append(probs, Problem{Code: ProblemZip, Pos: Pos{File: entryDisplay}, Message: fmt.Sprintf("zip entry %q escapes the archive (zip slip); skipped", name)})
+			continue
+		}
+		t, comp, _, ok := Classify(clean)
+		if !ok {
+			continue
+		}
+		if ignore != nil && ignore(entryDisplay) {
+			continue
+		}
+		zf := zf
+		inputs = append(inputs, input{display: entryDisplay, typ: t, name: comp, size: int64(zf.UncompressedSize64), read: func() ([]byte, error) {
+			return readZipEntry(zf, lim, budget)
+		}})
+	}
+	return inputs, probs, nil
+}
+
+type zipBudget struct {
+	mu   sync.Mutex
+	left int64
+}
+
+func (b *zipBudget) take(n int64) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if n > b.left {
+		return false
+	}
+	b.left -= n
+	return true
+}
+
+var errZipBomb = errors.New("zip entry expands beyond the size limit (possible zip bomb)")
+
+func readZipEntry(zf *zip.File, lim Limits, budget *zipBudget) ([]byte, error) {
+	rc, err := zf.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	// Never trust the declared size: read at most the limit plus one byte.
+	data, err := io.ReadAll(io.LimitReader(rc, lim.MaxZipEntrySize+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > lim.MaxZipEntrySize || !budget.take(int64(len(data))) {
+		return nil, errZipBomb
+	}
+	return data, nil
+}
+
+func dedupeInputs(in []input) []input {
+	sort.SliceStable(in, func(i, j int) bool { return in[i].display < in[j].display })
+	out := in[:0]
+	for i, x := range in {
+		if i > 0 && x.display == in[i-1].display {
+			continue
+		}
+		out = append(out, x)
+	}
+	return out
+}
+
+type parsed struct {
+	doc   *Document
+	typ   Type
+	name  string
+	probs []Problem
+}
+
+// parseAll reads and parses the inputs on a bounded pool of workers. The result
+// is in input order, so output never depends on scheduling.
+func parseAll(ctx context.Context, inputs []input, opts Options) ([]*Document, map[*Document]parsed, []Problem) {
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	results := make([]parsed, len(inputs))
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < min(workers, max(len(inputs), 1)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				results[i] = parseOne(inputs[i], opts)
+			}
+		}()
+	}
+	for i := range inputs {
+		if ctx.Err() != nil {
+			break
+		}
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+
+	var docs []*Document
+	byDoc := map[*Document]parsed{}
+	var probs []Problem
+	for _, r := range results {
+		probs = append(probs, r.probs...)
+		if r.doc != nil {
+			docs = append(docs, r.doc)
+			byDoc[r.doc] = r
+		}
+	}
+	return docs, byDoc, probs
+}
+
+func parseOne(in input, opts Options) parsed {
+	res := parsed{typ: in.typ, name: in.name}
+	fail := func(code ProblemCode, pos Pos, msg string) parsed {
+		res.probs = append(res.probs, Problem{Code: code, Pos: pos, Message: msg})
+		return res
+	}
+	filePos := Pos{File: in.display, Line: 1, Column: 1}
+	if in.size > opts.Limits.MaxFileSize {
+		return fail(ProblemTooLarge, filePos, fmt.Sprintf("file is %d bytes, over the %d-byte limit (--max-file-size); not read", in.size, opts.Limits.MaxFileSize))
+	}
+	data, err := in.read()
+	if err != nil {
+		return fail(ProblemUnreadable, filePos, "cannot read: "+errText(err))
+	}
+	if int64(len(data)) > opts.Limits.MaxFileSize {
+		return fail(ProblemTooLarge, filePos, fmt.Sprintf("file is over the %d-byte limit (--max-file-size); not read", opts.Limits.MaxFileSize))
+	}
+	doc, err := ParseDocument(in.display, data, ParseLimits{MaxDepth: opts.Limits.MaxDepth})
+	if err != nil {
+		var se *SyntaxError
+		if errors.As(err, &se) {
+			return fail(ProblemMalformed, se.Pos, "malformed XML: "+se.Msg)
+		}
+		return fail(ProblemMalformed, filePos, "malformed XML: "+err.Error())
+	}
+	res.doc = doc
+	if opts.Validator != nil {
+		res.probs = append(res.probs, opts.Validator.Validate(doc, in.typ)...)
+	}
+	if doc.Root.Name != string(in.typ) || doc.Root.Space != Namespace {
+		// A file whose root does not match its suffix is not joined: the schema
+		// check (or this) reports it, and reading it as another type would mislead.
+		if opts.Validator == nil {
+			res.probs = append(res.probs, Problem{Code: ProblemWrongRoot, Pos: doc.Root.Pos, Message: fmt.Sprintf("root element is <%s>; a .%s file must have root <%s> in namespace %s", doc.Root.Name, suffixOf(in.typ), in.typ, Namespace)})
+		}
+		res.doc = nil
+	}
+	return res
+}
+
+func suffixOf(t Type) string {
+	ti, _ := t.Info()
+	return ti.Suffix
+}
+
+// join builds the apps and permission holders from the parsed documents.
+func join(proj *Project, docs []*Document, info map[*Document]parsed) {
+	headers := map[string]*App{}
+	var children []*Document
+	for _, d := range docs {
+		p := info[d]
+		switch p.typ {
+		case TypeConnectedApp, TypeExternalClientApp:
+			kind := KindConnectedApp
+			if p.typ == TypeExternalClientApp {
+				kind = KindECA
+			}
+			key := string(kind) + "\x00" + p.name
+			if prev, dup := headers[key]; dup {
+				proj.Problems = append(proj.Problems, Problem{Code: ProblemECADuplicate, Pos: d.Root.Pos, App: p.name,
+					Message: fmt.Sprintf("%s %q is defined twice; this file is ignored, the first is %s", kind, p.name, prev.Pos.File)})
+				continue
+			}
+			app := &App{Name: p.name, Kind: kind, Docs: map[Type]*Document{p.typ: d}, Pos: d.Root.Pos}
+			headers[key] = app
+			proj.Apps = append(proj.Apps, app)
+		case TypePermissionSet, TypeProfile:
+			proj.Holders = append(proj.Holders, holderOf(d, p))
+		default:
+			if p.typ.IsECAChild() {
+				children = append(children, d)
+			}
+		}
+	}
+	for _, d := range children {
+		p := info[d]
+		ref := d.Root.Child("externalClientApplication")
+		if ref == nil {
+			continue // missing-required is reported by the schema
+		}
+		name := strings.TrimSpace(ref.Text)
+		app := headers[string(KindECA)+"\x00"+name]
+		ns := ""
+		if app == nil {
+			if i := strings.Index(name, "__"); i > 0 {
+				app = headers[string(KindECA)+"\x00"+name[i+2:]]
+				ns = name[:i]
+			}
+		}
+		if app == nil {
+			proj.Problems = append(proj.Problems, Problem{Code: ProblemECAOrphan, Pos: ref.Pos, App: name, Element: ref.Path(),
+				Message: fmt.Sprintf("%s names External Client App %q, which is not among the inputs", p.typ, name)})
+			continue
+		}
+		if prev := app.Docs[p.typ]; prev != nil {
+			proj.Problems = append(proj.Problems, Problem{Code: ProblemECADuplicate, Pos: ref.Pos, App: app.Name, Element: ref.Path(),
+				Message: fmt.Sprintf("External Client App %q has two %s files; this one is ignored, the first is %s", app.Name, p.typ, prev.Path)})
+			continue
+		}
+		if ns != "" {
+			app.Namespace = ns
+		}
+		app.Docs[p.typ] = d
+	}
+	for _, app := range proj.Apps {
+		buildFields(app)
+	}
+	sort.SliceStable(proj.Apps, func(i, j int) bool {
+		if proj.Apps[i].Name != proj.Apps[j].Name {
+			return proj.Apps[i].Name < proj.Apps[j].Name
+		}
+		return proj.Apps[i].Kind < proj.Apps[j].Kind
+	})
+}
+
+func holderOf(d *Document, p parsed) *PermissionHolder {
+	h := &PermissionHolder{Type: p.typ, Name: p.name, Doc: d, Pos: d.Root.Pos, Permissions: map[string]Permission{}}
+	if l := d.Root.Child("label"); l != nil {
+		h.Label = strings.TrimSpace(l.Text)
+	}
+	if p.typ == TypeProfile {
+		h.Label = ProfileDisplayName(p.name)
+	}
+	for _, up := range d.Root.ChildrenNamed("userPermissions") {
+		name := up.Child("name")
+		en := up.Child("enabled")
+		if name == nil {
+			continue
+		}
+		on := false
+		if en != nil {
+			on, _ = ParseBool(en.Text)
+		}
+		n := strings.TrimSpace(name.Text)
+		h.Permissions[strings.ToLower(n)] = Permission{Name: n, Enabled: on, Pos: up.Pos}
+	}
+	return h
+}
+
+func sortProblems(ps []Problem) {
+	sort.SliceStable(ps, func(i, j int) bool {
+		a, b := ps[i].Pos, ps[j].Pos
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		if a.Column != b.Column {
+			return a.Column < b.Column
+		}
+		return ps[i].Code < ps[j].Code
+	})
+}
