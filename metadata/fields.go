@@ -452,3 +452,14 @@ func sortSpecs(s []FieldSpec) {
 		}
 	}
 }
+
+// CanonicalValue normalizes a value written for an enum field at path (e.g.
+// "ENFORCE" or "Enforce_RelaxRefresh" for policy.ipRelaxation). ok is false when
+// the value is not one the field accepts.
+func CanonicalValue(path, value string) (string, bool) {
+	spec, found := LookupField(path)
+	if !found {
+		return "", false
+	}
+	return canonicalEnum(spec, value)
+}

@@ -1,0 +1,50 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+
+	"github.com/sfapplint/sfapplint/rules"
+)
+
+// JSONVersion is the version of the json report format.
+const JSONVersion = 1
+
+// jsonReport is the `check --format json` document.
+type jsonReport struct {
+	Version  int                `json:"version"`
+	Tool     ToolInfo           `json:"tool"`
+	Packs    []rules.PackDoc    `json:"packs"`
+	Findings []rules.Diagnostic `json:"findings"`
+	Summary  rules.Summary      `json:"summary"`
+	FailOn   rules.Severity     `json:"failOn"`
+	Failed   bool               `json:"failed"`
+}
+
+// writeJSON renders the json contract: one indented object and a newline.
+// Slices are never null, and HTML characters are not escaped.
+func writeJSON(buf *bytes.Buffer, in Input) error {
+	r := jsonReport{
+		Version:  JSONVersion,
+		Tool:     in.Tool,
+		Packs:    in.Packs,
+		Findings: in.Diagnostics,
+		Summary:  rules.Summarize(in.Diagnostics),
+		FailOn:   in.FailOn,
+		Failed:   Fails(in.Diagnostics, in.FailOn),
+	}
+	if r.Packs == nil {
+		r.Packs = []rules.PackDoc{}
+	}
+	if r.Findings == nil {
+		r.Findings = []rules.Diagnostic{}
+	}
+	enc := json.NewEncoder(buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(r); err != nil {
+		return fmt.Errorf("encoding json: %w", err)
+	}
+	return nil
+}
