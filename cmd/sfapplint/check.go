@@ -1,0 +1,337 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/sfapplint/sfapplint/metadata"
+	"github.com/sfapplint/sfapplint/rules"
+	"github.com/sfapplint/sfapplint/rules/report"
+)
+
+// packFlags select packs, parameters and config; shared by check, diagnose and rules.
+type packFlags struct {
+	packs      []string
+	params     []string
+	configFile string
+	noConfig   bool
+}
+
+func (f *packFlags) register(cmd *cobra.Command) {
+	cmd.Flags().StringArrayVarP(&f.packs, "pack", "p", nil, "pack to run: a built-in id or a YAML file (repeatable; default: the config's packs, else baseline)")
+	cmd.Flags().StringArrayVar(&f.params, "param", nil, "pack parameter PACK.NAME=VALUE (repeatable)")
+	cmd.Flags().StringVarP(&f.configFile, "config", "c", "", "config file (default: .sfapplint.yaml found from the working directory upwards)")
+	cmd.Flags().BoolVar(&f.noConfig, "no-config", false, "ignore any .sfapplint.yaml")
+}
+
+// setup is the resolved configuration of a run.
+type setup struct {
+	wd      string
+	config  *rules.Config
+	catalog *rules.Catalog
+	run     rules.Run
+}
+
+func workDir(s *Streams) (string, error) {
+	if s.WorkDir != "" {
+		return s.WorkDir, nil
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return "", fmt.Errorf("finding working directory: %w", err)
+	}
+	return wd, nil
+}
+
+// resolveSetup loads the config and packs and validates parameters. Every error
+// here is a usage error (exit 2).
+func resolveSetup(s *Streams, f *packFlags) (*setup, error) {
+	wd, err := workDir(s)
+	if err != nil {
+		return nil, err
+	}
+	st := &setup{wd: wd}
+	cat, err := rules.LoadBuiltinCatalog()
+	if err != nil {
+		return nil, fmt.Errorf("built-in packs: %w", err)
+	}
+	st.catalog = cat
+	cfg, err := findAndLoadConfig(wd, f)
+	if err != nil {
+		return nil, &usageError{err: err}
+	}
+	st.config = cfg
+
+	refs := f.packs
+	if len(refs) == 0 && cfg != nil && len(cfg.Packs) > 0 {
+		for _, p := range cfg.Packs {
+			if strings.HasSuffix(p, ".yaml") || strings.HasSuffix(p, ".yml") {
+				p = filepath.Join(cfg.Dir(), p)
+			}
+			refs = append(refs, p)
+		}
+	}
+	if len(refs) == 0 {
+		refs = []string{"baseline"}
+	}
+	for i, r := range refs {
+		if (strings.HasSuffix(r, ".yaml") || strings.HasSuffix(r, ".yml")) && !filepath.IsAbs(r) {
+			refs[i] = filepath.Join(wd, r)
+		}
+	}
+	packs, err := cat.Resolve(refs)
+	if err != nil {
+		return nil, &usageError{err: err}
+	}
+	if cfg != nil {
+		if err := cfg.Validate(cat); err != nil {
+			return nil, &usageError{err: err}
+		}
+	}
+	run := rules.Run{Packs: packs, Params: map[string]map[string]string{}, Severity: map[string]string{}, GoRules: cat.GoRules}
+	if cfg != nil {
+		for k, v := range cfg.Params {
+			pack, name, _ := strings.Cut(k, ".")
+			if run.Params[pack] == nil {
+				run.Params[pack] = map[string]string{}
+			}
+			run.Params[pack][name] = v
+		}
+		for k, v := range cfg.Severity {
+			run.Severity[k] = v
+		}
+	}
+	for _, p := range f.params {
+		key, val, ok := strings.Cut(p, "=")
+		pack, name, ok2 := strings.Cut(key, ".")
+		if !ok || !ok2 || pack == "" || name == "" {
+			return nil, usageErrorf("--param %q: want PACK.NAME=VALUE, e.g. autokitteh.deployment=dedicated", p)
+		}
+		if run.Params[pack] == nil {
+			run.Params[pack] = map[string]string{}
+		}
+		run.Params[pack][name] = val
+	}
+	if err := run.ValidateParams(); err != nil {
+		return nil, &usageError{err: err}
+	}
+	st.run = run
+	return st, nil
+}
+
+func findAndLoadConfig(wd string, f *packFlags) (*rules.Config, error) {
+	if f.noConfig {
+		return nil, nil
+	}
+	file := f.configFile
+	if file == "" {
+		found, err := rules.FindConfig(wd)
+		if err != nil || found == "" {
+			return nil, err
+		}
+		file = found
+	} else if !filepath.IsAbs(file) {
+		file = filepath.Join(wd, file)
+	}
+	cfg, err := rules.LoadConfigFile(file)
+	if err != nil {
+		return nil, err
+	}
+	return cfg, nil
+}
+
+type checkOptions struct {
+	pack    packFlags
+	inputs  inputFlags
+	format  string
+	outputs []string
+	failOn  string
+}
+
+func newCheckCmd(s *Streams) *cobra.Command {
+	opts := &checkOptions{}
+	cmd := &cobra.Command{
+		Use:   "check [paths...]",
+		Short: "Check apps against rule packs and report findings",
+		Long: `check reads the inputs (files, directories, Metadata API trees, retrieved .zip
+files, or the SFDX project found from the working directory), evaluates the
+selected packs (default: the config's packs, else baseline), and reports
+findings as file:line:column.
+
+Exit status: 0 when no finding is at or above --fail-on (default error),
+1 when one is, 2 on usage, config or pack errors or a missing input path.`,
+		Example: `  sfapplint check
+  sfapplint check force-app --pack atera-robin
+  sfapplint check --pack autokitteh --param autokitteh.deployment=dedicated --param autokitteh.name=acme
+  sfapplint check --format sarif --output junit=report.xml`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runCheck(cmd.Context(), s, args, opts)
+		},
+	}
+	opts.pack.register(cmd)
+	opts.inputs.register(cmd.Flags())
+	cmd.Flags().StringVarP(&opts.format, "format", "f", "text", "output format on stdout: "+strings.Join(report.Formats(), ", "))
+	cmd.Flags().StringArrayVarP(&opts.outputs, "output", "o", nil, "also write FORMAT=PATH (repeatable), e.g. sarif=results.sarif")
+	cmd.Flags().StringVar(&opts.failOn, "fail-on", "", "lowest severity that fails the run: error, warning, note or never (default error)")
+	return cmd
+}
+
+type outputSpec struct{ format, path string }
+
+func parseOutputs(format string, outputs []string) ([]outputSpec, error) {
+	if !validFormat(format) {
+		return nil, usageErrorf("unknown --format %q (formats: %s)", format, strings.Join(report.Formats(), ", "))
+	}
+	var out []outputSpec
+	for _, o := range outputs {
+		f, p, ok := strings.Cut(o, "=")
+		if !ok || p == "" {
+			return nil, usageErrorf("--output %q: want FORMAT=PATH", o)
+		}
+		if !validFormat(f) {
+			return nil, usageErrorf("--output %q: unknown format %q (formats: %s)", o, f, strings.Join(report.Formats(), ", "))
+		}
+		out = append(out, outputSpec{f, p})
+	}
+	return out, nil
+}
+
+func validFormat(f string) bool {
+	for _, x := range report.Formats() {
+		if x == f {
+			return true
+		}
+	}
+	return false
+}
+
+func runCheck(ctx context.Context, s *Streams, args []string, opts *checkOptions) error {
+	outputs, err := parseOutputs(opts.format, opts.outputs)
+	if err != nil {
+		return err
+	}
+	st, err := resolveSetup(s, &opts.pack)
+	if err != nil {
+		return err
+	}
+	failOn := opts.failOn
+	if failOn == "" && st.config != nil && st.config.FailOn != "" {
+		failOn = st.config.FailOn
+	}
+	if failOn == "" {
+		failOn = "error"
+	}
+	if !rules.ValidFailOn(failOn) {
+		return usageErrorf("--fail-on %q: want error, warning, note or never", failOn)
+	}
+	var ignore func(string) bool
+	if st.config != nil {
+		ignore = st.config.IgnoreFunc(st.wd)
+	}
+	proj, err := load(ctx, s, args, &opts.inputs, ignore)
+	if err != nil {
+		return err
+	}
+	diags, err := rules.Evaluate(ctx, proj, st.run)
+	if err != nil {
+		return &usageError{err: err}
+	}
+	in := reportInput(st, proj, diags, failOn, s.Color())
+	if err := report.Write(s.Out, opts.format, in); err != nil {
+		return err
+	}
+	for _, o := range outputs {
+		var buf bytes.Buffer
+		in.Color = false
+		if err := report.Write(&buf, o.format, in); err != nil {
+			return err
+		}
+		path := o.path
+		if !filepath.IsAbs(path) {
+			path = filepath.Join(st.wd, path)
+		}
+		if err := writeFileAtomic(path, buf.Bytes(), 0o644); err != nil {
+			return fmt.Errorf("writing %s report: %w", o.format, err)
+		}
+	}
+	if failed(diags, failOn) {
+		return &exitError{code: ExitFindings}
+	}
+	return nil
+}
+
+func failed(diags []rules.Diagnostic, failOn string) bool {
+	if failOn == "never" {
+		return false
+	}
+	threshold := rules.Severity(failOn).Rank()
+	for _, d := range diags {
+		if d.Severity.Rank() >= threshold {
+			return true
+		}
+	}
+	return false
+}
+
+func reportInput(st *setup, proj *metadata.Project, diags []rules.Diagnostic, failOn string, color bool) report.Input {
+	in := report.Input{
+		Tool:        report.ToolInfo{Name: "sfapplint", Version: version, InformationURI: "https://github.com/sfapplint/sfapplint"},
+		Rules:       rules.Docs(st.run.Packs),
+		Diagnostics: diags,
+		Color:       color,
+	}
+	if failOn != "never" {
+		in.FailOn = rules.Severity(failOn)
+	}
+	for _, p := range st.run.Packs {
+		in.Packs = append(in.Packs, p.Doc())
+	}
+	for _, a := range proj.Apps {
+		in.Apps = append(in.Apps, report.AppRef{Name: a.Name, Kind: string(a.Kind), Files: a.Files()})
+	}
+	return in
+}
+
+// writeFileAtomic writes data to a temporary file in the target's directory,
+// syncs it and renames it over the target, keeping an existing file's mode.
+func writeFileAtomic(path string, data []byte, mode os.FileMode) error {
+	if st, err := os.Stat(path); err == nil {
+		mode = st.Mode().Perm()
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	name := tmp.Name()
+	cleanup := func() { os.Remove(name) }
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		cleanup()
+		return err
+	}
+	if err := tmp.Chmod(mode); err != nil {
+		tmp.Close()
+		cleanup()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		cleanup()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		cleanup()
+		return err
+	}
+	if err := os.Rename(name, path); err != nil {
+		cleanup()
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,49 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/spf13/pflag"
+
+	"github.com/sfapplint/sfapplint/metadata"
+)
+
+// inputFlags are the flags every command that reads metadata shares.
+type inputFlags struct {
+	maxFileSize int64
+	maxDepth    int
+	maxZipSize  int64
+}
+
+func (f *inputFlags) register(fs *pflag.FlagSet) {
+	lim := metadata.DefaultLimits()
+	fs.Int64Var(&f.maxFileSize, "max-file-size", lim.MaxFileSize, "largest metadata file to read, in bytes")
+	fs.IntVar(&f.maxDepth, "max-depth", lim.MaxDepth, "deepest XML element nesting to accept")
+	fs.Int64Var(&f.maxZipSize, "max-zip-size", lim.MaxZipSize, "largest zip archive to read, in bytes")
+}
+
+func (f *inputFlags) limits() (metadata.Limits, error) {
+	lim := metadata.DefaultLimits()
+	if f.maxFileSize <= 0 || f.maxDepth <= 0 || f.maxZipSize <= 0 {
+		return lim, usageErrorf("--max-file-size, --max-depth and --max-zip-size must be positive")
+	}
+	lim.MaxFileSize, lim.MaxDepth, lim.MaxZipSize = f.maxFileSize, f.maxDepth, f.maxZipSize
+	if lim.MaxZipEntrySize > lim.MaxFileSize {
+		lim.MaxZipEntrySize = lim.MaxFileSize
+	}
+	return lim, nil
+}
+
+// load reads the inputs named by paths (or the SFDX project) with the schema.
+func load(ctx context.Context, s *Streams, paths []string, f *inputFlags, ignore func(string) bool) (*metadata.Project, error) {
+	lim, err := f.limits()
+	if err != nil {
+		return nil, err
+	}
+	schema, err := metadata.NewSchema()
+	if err != nil {
+		return nil, fmt.Errorf("loading the embedded schema: %w", err)
+	}
+	return metadata.Load(ctx, metadata.Options{Paths: paths, WorkDir: s.WorkDir, Limits: lim, Validator: schema, Ignore: ignore})
+}

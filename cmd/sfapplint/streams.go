@@ -1,0 +1,48 @@
+package main
+
+import (
+	"io"
+	"os"
+)
+
+// Streams are the standard streams a command reads and writes. Commands never
+// touch os.Stdout or os.Stderr directly, so tests can run them in memory.
+type Streams struct {
+	In     io.Reader
+	Out    io.Writer
+	ErrOut io.Writer
+	// OutTTY is true when Out is a terminal (colour allowed unless NO_COLOR is set).
+	OutTTY bool
+	// Env looks up environment variables (os.LookupEnv in production).
+	Env func(string) (string, bool)
+	// WorkDir is the working directory ("" means the process's).
+	WorkDir string
+}
+
+// SystemStreams returns the process's standard streams.
+func SystemStreams() *Streams {
+	return &Streams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr, OutTTY: isTerminal(os.Stdout), Env: os.LookupEnv}
+}
+
+// Color reports whether output may use ANSI colour.
+func (s *Streams) Color() bool {
+	if s.Env != nil {
+		if _, ok := s.Env("NO_COLOR"); ok {
+			return false
+		}
+	}
+	return s.OutTTY
+}
+
+func (s *Streams) getenv(k string) string {
+	if s.Env == nil {
+		return ""
+	}
+	v, _ := s.Env(k)
+	return v
+}
+
+func isTerminal(f *os.File) bool {
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
