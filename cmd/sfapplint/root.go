@@ -90,5 +90,6 @@ what it finds and scaffolds correct apps. It never uses the network.`,
 	root.SetErr(s.ErrOut)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err: err} })
 	root.AddCommand(newInspectCmd(s), newCheckCmd(s))
+	root.AddCommand(newPacksCmd(s), newRulesCmd(s), newExplainCmd(s), newFieldsCmd(s), newSchemaCmd(s), newConfigCmd(s))
 	return root
 }
