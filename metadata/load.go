@@ -94,7 +94,7 @@ func Load(ctx context.Context, opts Options) (*Project, error) {
 	proj := &Project{Root: wd}
 	paths := opts.Paths
 	if len(paths) == 0 {
-		dirs, err := packageDirectories(wd)
+		dirs, err := PackageDirectories(wd)
 		if err != nil {
 			return nil, err
 		}
@@ -122,9 +122,9 @@ func Load(ctx context.Context, opts Options) (*Project, error) {
 	return proj, ctx.Err()
 }
 
-// packageDirectories finds sfdx-project.json from dir upwards and returns its
+// PackageDirectories finds sfdx-project.json from dir upwards and returns its
 // package directories as absolute paths.
-func packageDirectories(dir string) ([]string, error) {
+func PackageDirectories(dir string) ([]string, error) {
 	for d := dir; ; d = filepath.Dir(d) {
 		cfg := filepath.Join(d, "sfdx-project.json")
 		data, err := os.ReadFile(cfg)

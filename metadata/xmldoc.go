@@ -105,7 +105,11 @@ type Document struct {
 	Source   []byte
 	Root     *Element
 	Comments []Comment
-	lines    []int // byte offsets where each line starts
+	// DoubleHyphens are positions of "--" inside comments. XML forbids them and
+	// Salesforce's parser rejects them; sfapplint tolerates them so that
+	// suppression comments written as "RULE -- reason" still work.
+	DoubleHyphens []Pos
+	lines         []int // byte offsets where each line starts
 }
 
 // ParseLimits bounds what the parser accepts.
@@ -150,7 +154,11 @@ func ParseDocument(path string, src []byte, lim ParseLimits) (*Document, error) 
 		return nil, &SyntaxError{Pos: doc.PosAt(base + i), Msg: "NUL byte in file: not a text XML document"}
 	}
 
-	dec := xml.NewDecoder(bytes.NewReader(body))
+	masked, hyphens := maskCommentHyphens(body)
+	for _, h := range hyphens {
+		doc.DoubleHyphens = append(doc.DoubleHyphens, doc.PosAt(base+h))
+	}
+	dec := xml.NewDecoder(bytes.NewReader(masked))
 	dec.Strict = true
 	dec.CharsetReader = charsetReader
 
@@ -235,7 +243,12 @@ func ParseDocument(path string, src []byte, lim ParseLimits) (*Document, error) 
 				return nil, &SyntaxError{Pos: doc.PosAt(before), Msg: "text outside the root element"}
 			}
 		case xml.Comment:
-			doc.Comments = append(doc.Comments, Comment{Text: string(t), Pos: doc.PosAt(before), Offset: before, End: after})
+			// Take the text from the original bytes: the decoder saw masked hyphens.
+			text := string(t)
+			if after-before >= 7 && len(hyphens) > 0 {
+				text = string(src[before+4 : after-3])
+			}
+			doc.Comments = append(doc.Comments, Comment{Text: text, Pos: doc.PosAt(before), Offset: before, End: after})
 			if pendingDepth != len(stack) {
 				pendingComments = pendingComments[:0]
 			}
@@ -371,4 +384,66 @@ func (d *Document) PosAt(off int) Pos {
 	}
 	col := utf8.RuneCount(seg) + 1
 	return Pos{File: d.Path, Line: line + 1, Column: col}
+}
+
+// maskCommentHyphens returns src with every "--" inside a comment body replaced
+// by "~~" (same length, so offsets are unchanged), and the offsets of those
+// hyphen pairs. src is returned unchanged when there is nothing to mask.
+func maskCommentHyphens(src []byte) ([]byte, []int) {
+	var out []byte
+	var offs []int
+	i := 0
+	for {
+		j := bytes.Index(src[i:], []byte("<!"))
+		if j < 0 {
+			break
+		}
+		j += i
+		switch {
+		case bytes.HasPrefix(src[j:], []byte("<![CDATA[")):
+			k := bytes.Index(src[j:], []byte("]]>"))
+			if k < 0 {
+				return orig(out, src), offs
+			}
+			i = j + k + 3
+			continue
+		case bytes.HasPrefix(src[j:], []byte("<!--")):
+		default:
+			i = j + 2
+			continue
+		}
+		start := j + 4
+		end := bytes.Index(src[start:], []byte("-->"))
+		if end < 0 {
+			return orig(out, src), offs // unterminated: the decoder reports it
+		}
+		end += start
+		for k := start; k+1 < end; k++ {
+			if src[k] == '-' && src[k+1] == '-' {
+				if out == nil {
+					out = append([]byte(nil), src...)
+				}
+				out[k], out[k+1] = '~', '~'
+				offs = append(offs, k)
+				k++
+			}
+		}
+		// A comment ending in "--->" has a hyphen right before "-->".
+		if end > start && src[end-1] == '-' {
+			if out == nil {
+				out = append([]byte(nil), src...)
+			}
+			out[end-1] = '~'
+			offs = append(offs, end-1)
+		}
+		i = end + 3
+	}
+	return orig(out, src), offs
+}
+
+func orig(out, src []byte) []byte {
+	if out == nil {
+		return src
+	}
+	return out
 }

@@ -77,16 +77,33 @@ func (r Run) ValidateParams() error {
 	return nil
 }
 
-// Evaluate runs the packs over the project and returns the diagnostics, sorted.
-// It returns an error only when a rule cannot be evaluated (e.g. a parameter a
-// rule needs is empty).
+// Result is the outcome of an evaluation.
+type Result struct {
+	// Diagnostics are the findings that stand, sorted.
+	Diagnostics []Diagnostic
+	// Suppressed are the findings an inline suppression removed, sorted.
+	Suppressed []Diagnostic
+}
+
+// Evaluate runs the packs over the project and returns the findings that are
+// not suppressed, sorted. It returns an error only when a rule cannot be
+// evaluated (e.g. a parameter a rule needs is empty).
 func Evaluate(ctx context.Context, proj *metadata.Project, run Run) ([]Diagnostic, error) {
+	res, err := EvaluateAll(ctx, proj, run)
+	if err != nil {
+		return nil, err
+	}
+	return res.Diagnostics, nil
+}
+
+// EvaluateAll is Evaluate that also returns the suppressed findings.
+func EvaluateAll(ctx context.Context, proj *metadata.Project, run Run) (Result, error) {
 	var out []Diagnostic
 	for _, pack := range run.Packs {
 		apps := selectApps(proj, run.ParamValue(pack, "app"))
 		for _, rule := range pack.Rules {
 			if err := ctx.Err(); err != nil {
-				return nil, err
+				return Result{}, err
 			}
 			override, overridden := run.Severity[rule.FullID()]
 			if override == SeverityOff {
@@ -100,7 +117,7 @@ func Evaluate(ctx context.Context, proj *metadata.Project, run Run) ([]Diagnosti
 				ds, err = runRule(apps, pack, rule, run)
 			}
 			if err != nil {
-				return nil, err
+				return Result{}, err
 			}
 			for i := range ds {
 				switch {
@@ -114,10 +131,13 @@ func Evaluate(ctx context.Context, proj *metadata.Project, run Run) ([]Diagnosti
 		}
 	}
 	applyContradictions(out, run)
-	for i := range out {
-		out[i].Fingerprint = ComputeFingerprint(out[i])
+	kept, suppressed := applySuppressions(proj, out, run)
+	for _, ds := range [][]Diagnostic{kept, suppressed} {
+		for i := range ds {
+			ds[i].Fingerprint = ComputeFingerprint(ds[i])
+		}
 	}
-	return SortDiagnostics(out), nil
+	return Result{Diagnostics: SortDiagnostics(kept), Suppressed: SortDiagnostics(suppressed)}, nil
 }
 
 func selectApps(proj *metadata.Project, pattern string) []*metadata.App {

@@ -22,7 +22,8 @@ type GoRule struct {
 	Docs        string
 	References  []string
 	Explains    []string
-	// Check reports findings through the pass.
+	// Check reports findings through the pass. It is nil for the rules about
+	// suppression comments, which are reported while suppressions are applied.
 	Check func(p *Pass)
 }
 
@@ -108,6 +109,9 @@ func runGoRule(proj *metadata.Project, apps []*metadata.App, _ *Pack, rule *Rule
 		return nil, fmt.Errorf("rule %s: unknown Go rule %q", rule.FullID(), rule.Go)
 	}
 	p := &Pass{Project: proj, Apps: apps, Rule: rule}
+	if g.Check == nil {
+		return nil, nil
+	}
 	g.Check(p)
 	return p.diags, nil
 }
@@ -116,6 +120,32 @@ func runGoRule(proj *metadata.Project, apps []*metadata.App, _ *Pack, rule *Rule
 func BuiltinGoRules() GoRuleSet {
 	set := GoRuleSet{}
 	set = append(set, problemRules()...)
+	set = append(set,
+		&GoRule{
+			Name:        ruleSuppressionNoReason,
+			Title:       "Suppression comment without a reason",
+			Description: "Every inline suppression must say why the finding does not apply, so that reviewers can judge it. A suppression without a reason (or without a rule) suppresses nothing.",
+			Severity:    SeverityWarning,
+			Remediation: "Write the reason after the rule id: <!-- sfapplint-disable-next-line baseline/full-scope: the vendor requires full access -->",
+			Docs:        "https://github.com/sfapplint/sfapplint#suppressions",
+		},
+		&GoRule{
+			Name:        ruleSuppressionUnused,
+			Title:       "Suppression that suppresses nothing",
+			Description: "The suppression comment names a rule that ran but reported nothing on the next element (or the file); the problem was fixed or the comment is misplaced. Stale suppressions hide future findings.",
+			Severity:    SeverityWarning,
+			Remediation: "Remove the suppression comment, or move it directly above the element the finding is reported on",
+			Docs:        "https://github.com/sfapplint/sfapplint#suppressions",
+		},
+		&GoRule{
+			Name:        ruleCommentHyphens,
+			Title:       "Comment containing \"--\"",
+			Description: "XML 1.0 forbids \"--\" inside comments and Salesforce's XML parser rejects such files on deploy. sfapplint accepts suppression comments written as \"RULE -- reason\", but the \"RULE: reason\" form is safe to deploy.",
+			Severity:    SeverityNote,
+			Remediation: "Replace \"--\" in the comment, e.g. write the suppression reason after a colon: <!-- sfapplint-disable-next-line RULE: reason -->",
+			Docs:        "https://www.w3.org/TR/xml/#sec-comments",
+		},
+	)
 	set = append(set,
 		&GoRule{
 			Name:        "oauth-no-callback",

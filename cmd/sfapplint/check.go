@@ -147,11 +147,15 @@ func findAndLoadConfig(wd string, f *packFlags) (*rules.Config, error) {
 }
 
 type checkOptions struct {
-	pack    packFlags
-	inputs  inputFlags
-	format  string
-	outputs []string
-	failOn  string
+	pack          packFlags
+	inputs        inputFlags
+	format        string
+	outputs       []string
+	failOn        string
+	baseline      string
+	writeBaseline string
+	changed       bool
+	since         string
 }
 
 func newCheckCmd(s *Streams) *cobra.Command {
@@ -179,6 +183,10 @@ Exit status: 0 when no finding is at or above --fail-on (default error),
 	cmd.Flags().StringVarP(&opts.format, "format", "f", "text", "output format on stdout: "+strings.Join(report.Formats(), ", "))
 	cmd.Flags().StringArrayVarP(&opts.outputs, "output", "o", nil, "also write FORMAT=PATH (repeatable), e.g. sarif=results.sarif")
 	cmd.Flags().StringVar(&opts.failOn, "fail-on", "", "lowest severity that fails the run: error, warning, note or never (default error)")
+	cmd.Flags().StringVar(&opts.baseline, "baseline", "", "report only findings not recorded in this baseline file (default: the config's baseline)")
+	cmd.Flags().StringVar(&opts.writeBaseline, "write-baseline", "", "record today's findings in this baseline file and exit 0")
+	cmd.Flags().BoolVar(&opts.changed, "changed", false, "check only apps with a file changed since the merge base with the upstream branch")
+	cmd.Flags().StringVar(&opts.since, "since", "", "check only apps with a file changed since the git revision REV")
 	return cmd
 }
 
@@ -234,13 +242,74 @@ func runCheck(ctx context.Context, s *Streams, args []string, opts *checkOptions
 	if st.config != nil {
 		ignore = st.config.IgnoreFunc(st.wd)
 	}
-	proj, err := load(ctx, s, args, &opts.inputs, ignore)
+	if opts.changed && opts.since != "" {
+		return usageErrorf("--changed and --since cannot be combined")
+	}
+	// Files passed one by one (as pre-commit does) are checked as whole apps:
+	// read the whole project, report on the apps those files belong to.
+	var only map[string]bool
+	loadArgs := args
+	if fileArgs(st.wd, args) {
+		only = map[string]bool{}
+		for _, a := range args {
+			if !filepath.IsAbs(a) {
+				a = filepath.Join(st.wd, a)
+			}
+			only[a] = true
+		}
+		loadArgs = projectArgs(st.wd, args)
+	}
+	if opts.changed || opts.since != "" {
+		changed, err := changedFiles(ctx, st.wd, opts.since)
+		if err != nil {
+			return &usageError{err: err}
+		}
+		if only == nil {
+			only = changed
+		} else {
+			for f := range only {
+				if !changed[f] {
+					delete(only, f)
+				}
+			}
+		}
+	}
+	proj, err := load(ctx, s, loadArgs, &opts.inputs, ignore)
 	if err != nil {
 		return err
 	}
 	diags, err := rules.Evaluate(ctx, proj, st.run)
 	if err != nil {
 		return &usageError{err: err}
+	}
+	if only != nil {
+		diags = restrictToChanged(proj, st.wd, diags, only)
+	}
+	if opts.writeBaseline != "" {
+		var buf bytes.Buffer
+		if err := rules.WriteBaseline(&buf, diags); err != nil {
+			return err
+		}
+		if err := writeFileAtomic(absPath(st.wd, opts.writeBaseline), buf.Bytes(), 0o644); err != nil {
+			return fmt.Errorf("writing baseline: %w", err)
+		}
+		fmt.Fprintf(s.ErrOut, "sfapplint: recorded %d finding(s) in %s\n", len(diags), opts.writeBaseline)
+		return nil
+	}
+	baselineFile := opts.baseline
+	if baselineFile == "" && st.config != nil && st.config.Baseline != "" {
+		baselineFile = filepath.Join(st.config.Dir(), st.config.Baseline)
+	}
+	if baselineFile != "" {
+		b, err := rules.LoadBaseline(absPath(st.wd, baselineFile))
+		if err != nil {
+			return &usageError{err: err}
+		}
+		var hidden int
+		diags, hidden = b.Filter(diags)
+		if hidden > 0 {
+			fmt.Fprintf(s.ErrOut, "sfapplint: %d finding(s) hidden by the baseline %s\n", hidden, baselineFile)
+		}
 	}
 	in := reportInput(st, proj, diags, failOn, s.Color())
 	if err := report.Write(s.Out, opts.format, in); err != nil {
@@ -334,4 +403,22 @@ func writeFileAtomic(path string, data []byte, mode os.FileMode) error {
 		return err
 	}
 	return nil
+}
+
+func absPath(wd, p string) string {
+	if filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(wd, p)
+}
+
+// projectArgs returns what to load when single files are given: the SFDX
+// project's package directories (so each file's whole app is read) plus the
+// files themselves, or just the files outside an SFDX project.
+func projectArgs(wd string, files []string) []string {
+	dirs, err := metadata.PackageDirectories(wd)
+	if err != nil {
+		return files
+	}
+	return append(dirs, files...)
 }

@@ -52,11 +52,12 @@ type sarifTool struct {
 
 // sarifDriver is the tool's driver component (§3.19).
 type sarifDriver struct {
-	Name            string                     `json:"name"`
-	Version         string                     `json:"version,omitempty"`
-	SemanticVersion string                     `json:"semanticVersion,omitempty"`
-	InformationURI  string                     `json:"informationUri,omitempty"`
-	Rules           []sarifReportingDescriptor `json:"rules,omitempty"`
+	Name            string `json:"name"`
+	Version         string `json:"version,omitempty"`
+	SemanticVersion string `json:"semanticVersion,omitempty"`
+	InformationURI  string `json:"informationUri,omitempty"`
+	// Rules is always present, even empty: GitHub code scanning requires it.
+	Rules []sarifReportingDescriptor `json:"rules"`
 }
 
 // sarifReportingDescriptor describes one rule (§3.49).
@@ -194,11 +195,11 @@ func writeSARIF(buf *bytes.Buffer, in Input) error {
 }
 
 // sarifRules returns one descriptor per rule id, in the order of in.Rules,
-// followed by bare descriptors for rule ids that only appear in diagnostics,
-// and the index of each id.
+// followed by descriptors for rule ids that only appear in diagnostics (built
+// from the rule's first diagnostic), and the index of each id.
 func sarifRules(in Input) ([]sarifReportingDescriptor, map[string]int) {
 	index := make(map[string]int)
-	var out []sarifReportingDescriptor
+	out := []sarifReportingDescriptor{}
 	for _, rd := range in.Rules {
 		if _, dup := index[rd.ID]; dup {
 			continue
@@ -211,32 +212,31 @@ func sarifRules(in Input) ([]sarifReportingDescriptor, map[string]int) {
 			continue
 		}
 		index[d.Rule] = len(out)
-		out = append(out, sarifDescriptor(rules.RuleDoc{ID: d.Rule, Pack: packOf(d.Rule)}))
+		out = append(out, sarifDescriptor(rules.RuleDoc{
+			ID: d.Rule, Pack: packOf(d.Rule), Remediation: d.Remediation, Docs: d.Docs,
+		}))
 	}
 	return out, index
 }
 
 // sarifDescriptor builds a rule descriptor from a rule's documentation.
+// GitHub code scanning requires shortDescription, fullDescription and help on
+// every rule, so each falls back on the next best text: title, description,
+// remediation, and finally the rule id.
 func sarifDescriptor(rd rules.RuleDoc) sarifReportingDescriptor {
+	short := firstNonEmpty(rd.Title, rd.ID)
 	sd := sarifReportingDescriptor{
 		ID:               rd.ID,
-		Name:             camelCase(rd.Title),
-		ShortDescription: sarifText(rd.Title),
-		FullDescription:  sarifText(rd.Description),
+		Name:             firstNonEmpty(camelCase(rd.Title), camelCase(rd.ID)),
+		ShortDescription: sarifText(short),
+		FullDescription:  sarifText(firstNonEmpty(rd.Description, short)),
 		HelpURI:          absoluteURL(rd.Docs),
 	}
-	if sd.Name == "" {
-		sd.Name = camelCase(rd.ID)
-	}
 	if sd.Name == rd.ID {
-		// SARIF1001: a name equal to the id must be left out.
-		sd.Name = ""
+		sd.Name = "" // SARIF1001: a name equal to the id must be left out
 	}
-	if rd.Remediation != "" {
-		sd.Help = &sarifMultiformatMessage{
-			Text:     sentence(rd.Remediation),
-			Markdown: helpMarkdown(rd),
-		}
+	if help := firstNonEmpty(rd.Remediation, rd.Description, short); help != "" {
+		sd.Help = &sarifMultiformatMessage{Text: sentence(help), Markdown: helpMarkdown(help, rd.Docs)}
 	}
 	if level := sarifLevel(rd.Severity); level != "" {
 		sd.DefaultConfiguration = &sarifReportingConfig{Level: level}
@@ -331,6 +331,16 @@ func sentence(s string) string {
 	return s + "."
 }
 
+// firstNonEmpty returns the first of ss that is not blank.
+func firstNonEmpty(ss ...string) string {
+	for _, s := range ss {
+		if strings.TrimSpace(s) != "" {
+			return s
+		}
+	}
+	return ""
+}
+
 // sarifText returns a message object for s, or nil when s is empty.
 func sarifText(s string) *sarifMultiformatMessage {
 	s = strings.TrimSpace(s)
@@ -340,10 +350,10 @@ func sarifText(s string) *sarifMultiformatMessage {
 	return &sarifMultiformatMessage{Text: sentence(s)}
 }
 
-// helpMarkdown renders a rule's remediation (and docs link) as Markdown.
-func helpMarkdown(rd rules.RuleDoc) string {
-	md := markdownEscape(sentence(rd.Remediation))
-	if u := absoluteURL(rd.Docs); u != "" {
+// helpMarkdown renders a rule's help text and docs link as Markdown.
+func helpMarkdown(help, docs string) string {
+	md := markdownEscape(sentence(help))
+	if u := absoluteURL(docs); u != "" {
 		md += "\n\n[Documentation](<" + u + ">)"
 	}
 	return md
@@ -380,14 +390,24 @@ func sarifLevel(s rules.Severity) string {
 	return ""
 }
 
-// camelCase turns "Callback URL must use https" into "CallbackURLMustUseHttps":
-// words of letters and digits, each starting upper case.
+// camelCase turns a rule title into a SARIF friendly name, a Pascal-case
+// identifier in the validator's sense (every word one upper-case letter then
+// lower-case letters or digits): "Callback URL is Atera's" becomes
+// "CallbackUrlIsAteras". Apostrophes join words; any other character that is
+// not a letter or digit separates them. A word that cannot start a Pascal word
+// (one letter, or a leading digit) is appended to the previous one.
 func camelCase(s string) string {
+	s = strings.NewReplacer("'", "", "\u2019", "").Replace(s)
 	var b strings.Builder
 	for _, word := range strings.FieldsFunc(s, func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
 	}) {
+		word = strings.ToLower(word)
 		first, size := utf8.DecodeRuneInString(word)
+		if b.Len() > 0 && (size == len(word) || !unicode.IsLetter(first)) {
+			b.WriteString(word)
+			continue
+		}
 		b.WriteRune(unicode.ToUpper(first))
 		b.WriteString(word[size:])
 	}
@@ -424,7 +444,7 @@ func absoluteURL(s string) string {
 func artifactLocation(file string) sarifArtifactLocation {
 	p := strings.ReplaceAll(file, `\`, "/")
 	switch {
-	case len(p) >= 2 && p[1] == ':' && isASCIILetter(p[0]):
+	case len(p) >= 3 && p[1] == ':' && p[2] == '/' && isASCIILetter(p[0]):
 		// Windows drive path: C:/x -> file:///C:/x
 		return sarifArtifactLocation{URI: "file:///" + p[:2] + escapePath(p[2:])}
 	case strings.HasPrefix(p, "/"):
