@@ -268,7 +268,7 @@ func runRule(apps []*metadata.App, pack *Pack, rule *Rule, run Run) ([]Diagnosti
 		d := Diagnostic{
 			Rule:        rule.FullID(),
 			App:         app.Name,
-			Remediation: res.expand(rule.Remediation, "", ""),
+			Remediation: res.expand(rule.RemediationFor(app.Kind), "", ""),
 			Docs:        rule.Docs,
 		}
 		d.Field = culprit.field

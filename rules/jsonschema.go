@@ -74,7 +74,7 @@ func PackSchema(goRules GoRuleSet) map[string]any {
 			"when":        obj{"$ref": "#/$defs/condition"},
 			"check":       obj{"$ref": "#/$defs/condition"},
 			"message":     str,
-			"remediation": str,
+			"remediation": obj{"anyOf": []any{str, obj{"type": "object", "additionalProperties": false, "properties": obj{string(metadata.KindConnectedApp): str, string(metadata.KindECA): str}}}},
 			"docs":        obj{"type": "string", "format": "uri"},
 			"references":  strList,
 			"explains":    strList,

@@ -74,11 +74,22 @@ type Rule struct {
 	Go          string // name of a Go rule, when the rule is implemented in Go
 	Message     string
 	Remediation string
-	Docs        string
-	References  []string
-	Explains    []string
-	Fix         *FixSpec
-	Line        int
+	// RemediationByKind, when set, gives the click-path per app kind; it wins
+	// over Remediation for apps of that kind.
+	RemediationByKind map[metadata.AppKind]string
+	Docs              string
+	References        []string
+	Explains          []string
+	Fix               *FixSpec
+	Line              int
+}
+
+// RemediationFor returns the remediation for an app kind.
+func (r *Rule) RemediationFor(k metadata.AppKind) string {
+	if s, ok := r.RemediationByKind[k]; ok {
+		return s
+	}
+	return r.Remediation
 }
 
 // FullID returns pack/rule.
@@ -362,7 +373,7 @@ func parseRules(p *Pack, n *yaml.Node, goRules GoRuleSet, le *loadErrors) {
 			"when":        func(x *yaml.Node) { whenNode = x },
 			"check":       func(x *yaml.Node) { checkNode = x },
 			"message":     func(x *yaml.Node) { r.Message = scalar(x, le) },
-			"remediation": func(x *yaml.Node) { r.Remediation = scalar(x, le) },
+			"remediation": func(x *yaml.Node) { parseRemediation(r, x, le) },
 			"docs":        func(x *yaml.Node) { r.Docs = scalar(x, le) },
 			"references":  func(x *yaml.Node) { r.References = stringList(x, le) },
 			"explains":    func(x *yaml.Node) { r.Explains = stringList(x, le) },
@@ -397,6 +408,9 @@ func parseRules(p *Pack, n *yaml.Node, goRules GoRuleSet, le *loadErrors) {
 			r.When = parseCondition(whenNode, p.Params, le)
 			r.Check = parseCondition(checkNode, p.Params, le)
 			checkPlaceholders([]string{r.Message, r.Remediation}, p.Params, item, le)
+			for _, rem := range r.RemediationByKind {
+				checkPlaceholders([]string{rem}, p.Params, item, le)
+			}
 		}
 		if r.ID != "" && !idRE.MatchString(r.ID) {
 			le.add(item, "rule id %q must be lower-case kebab-case", r.ID)
@@ -408,6 +422,32 @@ func parseRules(p *Pack, n *yaml.Node, goRules GoRuleSet, le *loadErrors) {
 		r.Message = trimMessage(r.Message)
 		p.Rules = append(p.Rules, r)
 	}
+}
+
+// parseRemediation reads a remediation: one string, or a mapping from app kind
+// (ConnectedApp, ExternalClientApplication) to the click-path for that kind.
+func parseRemediation(r *Rule, n *yaml.Node, le *loadErrors) {
+	if n.Kind == yaml.ScalarNode {
+		r.Remediation = n.Value
+		return
+	}
+	if n.Kind != yaml.MappingNode {
+		le.add(n, "remediation is a string, or a mapping of ConnectedApp / ExternalClientApplication to a string")
+		return
+	}
+	r.RemediationByKind = map[metadata.AppKind]string{}
+	var parts []string
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		kind := metadata.AppKind(k.Value)
+		if kind != metadata.KindConnectedApp && kind != metadata.KindECA {
+			le.add(k, "unknown app kind %q in remediation (ConnectedApp or ExternalClientApplication)", k.Value)
+			continue
+		}
+		r.RemediationByKind[kind] = scalar(v, le)
+		parts = append(parts, k.Value+": "+v.Value)
+	}
+	r.Remediation = strings.Join(parts, "\n")
 }
 
 func parseFix(n *yaml.Node, params map[string]*Param, le *loadErrors) *FixSpec {
