@@ -39,8 +39,8 @@ type fieldOverride struct {
 	// AddType is the type of the added element (a simple kind).
 	Add     bool
 	AddType FieldKind
-	// Deprecated, when not empty, makes the element a deprecated-element problem;
-	// the text says what to do instead.
+	// When Deprecated is not empty, the element is a deprecated-element problem
+	// and the text says what to do instead.
 	Deprecated string
 }
 
@@ -80,38 +80,38 @@ func schemaOverrides() []fieldOverride {
 		},
 
 		// ---- numbers: the .d.ts writes every xsd number as `number` (kind double) ----
-		{Type: "ConnectedAppMobileDetailConfig", Field: "applicationFileLength", Kind: KindInt, Source: "ref §4.6: WSDL66 applicationFileLength (int)"},
-		{Type: "ConnectedAppOauthAssetToken", Field: "assetValidityPeriod", Kind: KindInt, Source: "ref §4.2: WSDL66 assetValidityPeriod (int)"},
-		{Type: "ConnectedAppOauthIdToken", Field: "idTokenValidity", Kind: KindInt, Source: "ref §4.2: idTokenValidity (int minutes, 1-720)"},
-		{Type: "ConnectedAppSessionPolicy", Field: "sessionTimeout", Kind: KindInt, Source: "ref §4.5: sessionTimeout (int minutes)"},
-		{Type: "ExternalAppIdTokenConfig", Field: "idTokenValidityInMinutes", Kind: KindInt, Source: "ref §3.2: idTokenValidityInMinutes (int, 1-720)"},
-		{Type: "ExtlClntAppOauthConfigurablePolicies", Field: "guestJwtTimeout", Kind: KindInt, Source: "ref §3.4: guestJwtTimeout (int)"},
-		{Type: "ExtlClntAppOauthConfigurablePolicies", Field: "namedUserJwtTimeout", Kind: KindInt, Source: "ref §3.4: namedUserJwtTimeout (int)"},
-		{Type: "ExtlClntAppOauthConfigurablePolicies", Field: "refreshTokenValidityPeriod", Kind: KindInt, Source: "ref §3.4: refreshTokenValidityPeriod (int)"},
-		{Type: "ExtlClntAppOauthConfigurablePolicies", Field: "sessionTimeoutInMinutes", Kind: KindInt, Source: "ref §3.4: sessionTimeoutInMinutes (int)"},
-		{Type: "ExtlClntAppOauthSettings", Field: "assetTokenValidity", Kind: KindInt, Source: "ref §3.3: assetTokenValidity (int)"},
+		{Type: "ConnectedAppMobileDetailConfig", Field: "applicationFileLength", Kind: FieldInt, Source: "ref §4.6: WSDL66 applicationFileLength (int)"},
+		{Type: "ConnectedAppOauthAssetToken", Field: "assetValidityPeriod", Kind: FieldInt, Source: "ref §4.2: WSDL66 assetValidityPeriod (int)"},
+		{Type: "ConnectedAppOauthIdToken", Field: "idTokenValidity", Kind: FieldInt, Source: "ref §4.2: idTokenValidity (int minutes, 1-720)"},
+		{Type: "ConnectedAppSessionPolicy", Field: "sessionTimeout", Kind: FieldInt, Source: "ref §4.5: sessionTimeout (int minutes)"},
+		{Type: "ExternalAppIdTokenConfig", Field: "idTokenValidityInMinutes", Kind: FieldInt, Source: "ref §3.2: idTokenValidityInMinutes (int, 1-720)"},
+		{Type: "ExtlClntAppOauthConfigurablePolicies", Field: "guestJwtTimeout", Kind: FieldInt, Source: "ref §3.4: guestJwtTimeout (int)"},
+		{Type: "ExtlClntAppOauthConfigurablePolicies", Field: "namedUserJwtTimeout", Kind: FieldInt, Source: "ref §3.4: namedUserJwtTimeout (int)"},
+		{Type: "ExtlClntAppOauthConfigurablePolicies", Field: "refreshTokenValidityPeriod", Kind: FieldInt, Source: "ref §3.4: refreshTokenValidityPeriod (int)"},
+		{Type: "ExtlClntAppOauthConfigurablePolicies", Field: "sessionTimeoutInMinutes", Kind: FieldInt, Source: "ref §3.4: sessionTimeoutInMinutes (int)"},
+		{Type: "ExtlClntAppOauthSettings", Field: "assetTokenValidity", Kind: FieldInt, Source: "ref §3.3: assetTokenValidity (int)"},
 
 		// ---- base64: the .d.ts writes xsd:base64Binary as string ----
-		{Type: "ConnectedAppMobileDetailConfig", Field: "applicationBinaryFile", Kind: KindBase64, Source: "ref §4.6: applicationBinaryFile (base64Binary)"},
+		{Type: "ConnectedAppMobileDetailConfig", Field: "applicationBinaryFile", Kind: FieldBase64, Source: "ref §4.6: applicationBinaryFile (base64Binary)"},
 
 		// ---- elements real files contain although the schema lacks them ----
 		{
 			Type: "ExtlClntAppOauthConfigurablePolicies", Field: "isNamedUserJwtEnabled",
 			Source:     "ref §3.4, §9.8: listed as Deprecated on DOC-OPLCY, absent from WSDL66 and T19, still written by retrieve in one project (C: sgummalla79/sgummalla_works)",
 			Add:        true,
-			AddType:    KindBoolean,
+			AddType:    FieldBoolean,
 			Deprecated: "the setting now lives in the global OAuth settings file (ExtlClntAppGlobalOauthSettings isNamedUserJwtEnabled); remove it here",
 		},
 		{
 			Type: "ConnectedApp", Field: "pluginExecutionUser",
 			Source:  "ref §4.1, §9.7: in WSDL66 and DOC-CA (v46+), missing from T19",
 			Add:     true,
-			AddType: KindString,
+			AddType: FieldString,
 		},
 	}
 }
 
-// requiredOverride makes the validator require an element. Only elements that
+// requiredOverride makes Validate require an element. Only elements that
 // the WSDL marks required AND that every real retrieved file has are listed: an
 // element the WSDL requires but some real file omits (ConnectedApp contactEmail,
 // 68 of 69 files, ref §4.1) is not required here, so that no retrieved file
@@ -120,7 +120,7 @@ type requiredOverride struct {
 	Type, Field, Source string
 }
 
-// requiredElements returns the elements the validator requires.
+// requiredElements returns the elements Validate requires.
 func requiredElements() []requiredOverride {
 	return []requiredOverride{
 		{"ConnectedApp", "label", "ref §4.1: label 1..1, in 69/69 ConnectedApp files"},
@@ -143,7 +143,7 @@ func requiredElements() []requiredOverride {
 }
 
 // partialRoots returns, for the types whose schema is too large and changes too
-// fast to check in full, the only top-level elements the validator looks into.
+// fast to check in full, the only top-level elements Validate looks into.
 // Other top-level elements of these types are neither checked nor reported.
 func partialRoots() map[Type][]string {
 	return map[Type][]string{

@@ -141,7 +141,10 @@ func readRoots(path string) ([]string, error) {
 			continue
 		}
 		for _, spec := range gd.Specs {
-			vs := spec.(*ast.ValueSpec)
+			vs, ok := spec.(*ast.ValueSpec)
+			if !ok {
+				continue
+			}
 			id, ok := vs.Type.(*ast.Ident)
 			if !ok || id.Name != "Type" {
 				continue
