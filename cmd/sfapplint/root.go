@@ -91,5 +91,8 @@ what it finds and scaffolds correct apps. It never uses the network.`,
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err: err} })
 	root.AddCommand(newInspectCmd(s), newCheckCmd(s))
 	root.AddCommand(newPacksCmd(s), newRulesCmd(s), newExplainCmd(s), newFieldsCmd(s), newSchemaCmd(s), newConfigCmd(s))
+	root.AddCommand(newDocsCmd(s))
+	// Add cobra's completion command now, not lazily at Execute, so docs list it.
+	root.InitDefaultCompletionCmd()
 	return root
 }
