@@ -329,23 +329,10 @@ func runCheck(ctx context.Context, s *Streams, args []string, opts *checkOptions
 			return fmt.Errorf("writing %s report: %w", o.format, err)
 		}
 	}
-	if failed(diags, failOn) {
+	if failOn != "never" && report.Fails(diags, rules.Severity(failOn)) {
 		return &exitError{code: ExitFindings}
 	}
 	return nil
-}
-
-func failed(diags []rules.Diagnostic, failOn string) bool {
-	if failOn == "never" {
-		return false
-	}
-	threshold := rules.Severity(failOn).Rank()
-	for _, d := range diags {
-		if d.Severity.Rank() >= threshold {
-			return true
-		}
-	}
-	return false
 }
 
 func reportInput(st *setup, proj *metadata.Project, diags []rules.Diagnostic, failOn string, color bool) report.Input {
