@@ -183,20 +183,34 @@ func discover(abs, wd string, opts Options) ([]input, []Problem, error) {
 		return nil, nil, &UsageError{Msg: fmt.Sprintf("%s: %v", DisplayPath(wd, abs), err)}
 	}
 	if !st.IsDir() {
-		if strings.EqualFold(filepath.Ext(abs), ".zip") {
-			return readZip(abs, DisplayPath(wd, abs), opts.Limits, opts.Ignore)
-		}
 		display := DisplayPath(wd, abs)
+		isZip := strings.EqualFold(filepath.Ext(abs), ".zip")
 		t, name, _, ok := Classify(abs)
-		if !ok {
+		if !isZip && !ok {
 			// An explicitly named file that is not app metadata: nothing to read.
 			return nil, nil, nil
+		}
+		if !st.Mode().IsRegular() {
+			// A FIFO or device named like metadata would block or never end.
+			code := ProblemUnreadable
+			if isZip {
+				code = ProblemZip
+			}
+			return nil, []Problem{{Code: code, Pos: Pos{File: display}, Message: "not a regular file; not read"}}, nil
+		}
+		if isZip {
+			return readZip(abs, display, opts.Limits, opts.Ignore)
 		}
 		return []input{fileInput(abs, display, t, name, st.Size())}, nil, nil
 	}
 	var inputs []input
 	var probs []Problem
-	err = filepath.WalkDir(abs, func(path string, d fs.DirEntry, err error) error {
+	root := abs
+	if li, err := os.Lstat(abs); err == nil && li.Mode()&fs.ModeSymlink != 0 {
+		// WalkDir does not follow a symlinked root; with a trailing separator it does.
+		root = abs + string(filepath.Separator)
+	}
+	err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		display := DisplayPath(wd, path)
 		if err != nil {
 			probs = append(probs, Problem{Code: ProblemUnreadable, Pos: Pos{File: display}, Message: "cannot read: " + errText(err)})
@@ -206,7 +220,7 @@ func discover(abs, wd string, opts Options) ([]input, []Problem, error) {
 			return nil
 		}
 		if d.IsDir() {
-			if path != abs && skipDirs[d.Name()] {
+			if path != root && skipDirs[d.Name()] {
 				return fs.SkipDir
 			}
 			return nil
@@ -281,7 +295,9 @@ func readZip(abs, display string, lim Limits, ignore func(string) bool) ([]input
 		return nil, zipProblem("cannot read: " + errText(err)), nil
 	}
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
+	// ErrInsecurePath (GODEBUG zipinsecurepath=0) comes with a usable reader:
+	// unsafe entries are skipped one by one below.
+	if err != nil && !errors.Is(err, zip.ErrInsecurePath) {
 		return nil, zipProblem("not a readable zip archive: " + err.Error()), nil
 	}
 	if len(zr.File) > lim.MaxZipEntries {
@@ -514,8 +530,17 @@ func join(proj *Project, docs []*Document, info map[*Document]parsed) {
 		}
 		app.Docs[p.typ] = d
 	}
+	owner := map[string]string{}
 	for _, app := range proj.Apps {
 		buildFields(app)
+		for _, d := range app.Docs {
+			owner[d.Path] = app.Name
+		}
+	}
+	for i := range proj.Problems {
+		if proj.Problems[i].App == "" {
+			proj.Problems[i].App = owner[proj.Problems[i].Pos.File]
+		}
 	}
 	sort.SliceStable(proj.Apps, func(i, j int) bool {
 		if proj.Apps[i].Name != proj.Apps[j].Name {
