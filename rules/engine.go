@@ -130,7 +130,7 @@ func EvaluateAll(ctx context.Context, proj *metadata.Project, run Run) (Result, 
 			out = append(out, ds...)
 		}
 	}
-	applyContradictions(out, run)
+	applyContradictions(proj, out, run)
 	kept, suppressed := applySuppressions(proj, out, run)
 	for _, ds := range [][]Diagnostic{kept, suppressed} {
 		for i := range ds {
@@ -154,12 +154,19 @@ func selectApps(proj *metadata.Project, pattern string) []*metadata.App {
 }
 
 // applyContradictions turns baseline findings that a selected vendor pack
-// knowingly requires into notes naming the requirement.
-func applyContradictions(ds []Diagnostic, run Run) {
+// knowingly requires into notes naming the requirement, on the apps that pack checks.
+func applyContradictions(proj *metadata.Project, ds []Diagnostic, run Run) {
 	for _, p := range run.Packs {
+		if len(p.Contradicts) == 0 {
+			continue
+		}
+		selected := map[string]bool{}
+		for _, a := range selectApps(proj, run.ParamValue(p, "app")) {
+			selected[a.Name] = true
+		}
 		for _, c := range p.Contradicts {
 			for i := range ds {
-				if ds[i].Rule == c.Rule {
+				if ds[i].Rule == c.Rule && selected[ds[i].App] {
 					ds[i].Severity = SeverityNote
 					ds[i].Note = fmt.Sprintf("required by %s (%s): %s", p.ID, p.Title, c.Reason)
 				}
