@@ -640,6 +640,11 @@ func formatFound(f *metadata.Field) string {
 		return "not set"
 	}
 	var s string
+	if f.Kind == metadata.KindEnum {
+		if c, ok := f.Canonical.(string); ok && !strings.EqualFold(c, fmt.Sprint(f.Value)) && !f.Default {
+			return fmt.Sprintf("%s (written %v)", c, f.Value)
+		}
+	}
 	switch v := f.Value.(type) {
 	case []string:
 		if len(v) == 0 {
