@@ -305,13 +305,17 @@ func splitItems(doc *Document, el *Element, sep func(rune) bool) []Item {
 	raw := string(doc.Source[el.ContentStart:el.ContentEnd])
 	decoded := el.Text
 	var items []Item
-	// Positions come from the raw text when it has no entities or markup; otherwise
-	// every item is placed at the element.
-	exact := raw == decoded
+	// Positions come from the raw text when it differs from the decoded text at
+	// most by line ends (the decoder turns CRLF into LF); otherwise (entities,
+	// CDATA, comments) every item is placed at the element.
+	exact := normalizeLineEnds(raw) == decoded
+	if exact {
+		decoded = raw
+	}
 	start := 0
 	emit := func(end int) {
 		seg := decoded[start:end]
-		v := strings.TrimSpace(seg)
+		v := strings.TrimSpace(normalizeLineEnds(seg))
 		if v == "" {
 			return
 		}
@@ -330,6 +334,14 @@ func splitItems(doc *Document, el *Element, sep func(rune) bool) []Item {
 	}
 	emit(len(decoded))
 	return items
+}
+
+// normalizeLineEnds turns CRLF and lone CR into LF, as an XML parser does.
+func normalizeLineEnds(s string) string {
+	if !strings.Contains(s, "\r") {
+		return s
+	}
+	return strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
 }
 
 func ipRangeItems(elems []*Element) []Item {

@@ -15,6 +15,8 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"syscall"
+	"unicode/utf8"
 )
 
 // Limits bounds what the loader reads.
@@ -73,8 +75,10 @@ type input struct {
 	display string
 	typ     Type
 	name    string
-	read    func() ([]byte, error)
-	size    int64
+	// read returns the file's bytes; scratch is the calling worker's buffer,
+	// which read may use and grow, but the bytes returned never alias it.
+	read func(scratch *[]byte) ([]byte, error)
+	size int64 // -1 when unknown (read enforces the limit)
 }
 
 // Load discovers, reads, parses, validates and joins metadata into a Project.
@@ -100,24 +104,38 @@ func Load(ctx context.Context, opts Options) (*Project, error) {
 		}
 		paths = dirs
 	}
-	var inputs []input
+	// Files are parsed while the walk goes on: discovery hands each metadata
+	// file to the worker pool as soon as it is found (once, however many
+	// inputs name it), and the results are put in path order afterwards.
+	pool := newParsePool(ctx, opts)
+	seen := map[string]bool{}
+	emit := func(in input) {
+		if seen[in.display] {
+			return
+		}
+		seen[in.display] = true
+		pool.add(in)
+	}
 	for _, p := range paths {
 		abs := p
 		if !filepath.IsAbs(abs) {
 			abs = filepath.Join(wd, p)
 		}
-		found, probs, err := discover(abs, wd, opts)
+		probs, err := discover(abs, wd, opts, emit)
 		if err != nil {
+			pool.wait()
 			return nil, err
 		}
-		inputs = append(inputs, found...)
 		proj.Problems = append(proj.Problems, probs...)
 	}
-	inputs = dedupeInputs(inputs)
-	docs, types, probs := parseAll(ctx, inputs, opts)
-	proj.Problems = append(proj.Problems, probs...)
-	proj.Documents = docs
-	join(proj, docs, types)
+	results := pool.wait()
+	for _, r := range results {
+		proj.Problems = append(proj.Problems, r.probs...)
+		if r.doc != nil {
+			proj.Documents = append(proj.Documents, r.doc)
+		}
+	}
+	join(proj, results)
 	sortProblems(proj.Problems)
 	return proj, ctx.Err()
 }
@@ -174,13 +192,17 @@ func DisplayPath(wd, p string) string {
 // skipDirs are directories that never hold deployable metadata.
 var skipDirs = map[string]bool{".git": true, "node_modules": true, ".sfdx": true, ".sf": true, ".hg": true, ".svn": true}
 
-func discover(abs, wd string, opts Options) ([]input, []Problem, error) {
+// discover finds the metadata files under abs (a directory, a file or a
+// .zip) and hands each to emit. Files are classified by name only: a file
+// that is not app metadata is never opened or stat'ed, and no display path
+// is computed for it.
+func discover(abs, wd string, opts Options, emit func(input)) ([]Problem, error) {
 	st, err := os.Stat(abs)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil, nil, &UsageError{Msg: fmt.Sprintf("%s: no such file or directory", DisplayPath(wd, abs))}
+			return nil, &UsageError{Msg: fmt.Sprintf("%s: no such file or directory", DisplayPath(wd, abs))}
 		}
-		return nil, nil, &UsageError{Msg: fmt.Sprintf("%s: %v", DisplayPath(wd, abs), err)}
+		return nil, &UsageError{Msg: fmt.Sprintf("%s: %v", DisplayPath(wd, abs), err)}
 	}
 	if !st.IsDir() {
 		display := DisplayPath(wd, abs)
@@ -188,7 +210,7 @@ func discover(abs, wd string, opts Options) ([]input, []Problem, error) {
 		t, name, _, ok := Classify(abs)
 		if !isZip && !ok {
 			// An explicitly named file that is not app metadata: nothing to read.
-			return nil, nil, nil
+			return nil, nil
 		}
 		if !st.Mode().IsRegular() {
 			// A FIFO or device named like metadata would block or never end.
@@ -196,14 +218,18 @@ func discover(abs, wd string, opts Options) ([]input, []Problem, error) {
 			if isZip {
 				code = ProblemZip
 			}
-			return nil, []Problem{{Code: code, Pos: Pos{File: display}, Message: "not a regular file; not read"}}, nil
+			return []Problem{{Code: code, Pos: Pos{File: display}, Message: "not a regular file; not read"}}, nil
 		}
 		if isZip {
-			return readZip(abs, display, opts.Limits, opts.Ignore)
+			inputs, probs, err := readZip(abs, display, opts.Limits, opts.Ignore)
+			for _, in := range inputs {
+				emit(in)
+			}
+			return probs, err
 		}
-		return []input{fileInput(abs, display, t, name, st.Size())}, nil, nil
+		emit(fileInput(abs, display, t, name, st.Size(), opts.Limits.MaxFileSize))
+		return nil, nil
 	}
-	var inputs []input
 	var probs []Problem
 	root := abs
 	if li, err := os.Lstat(abs); err == nil && li.Mode()&fs.ModeSymlink != 0 {
@@ -211,9 +237,8 @@ func discover(abs, wd string, opts Options) ([]input, []Problem, error) {
 		root = abs + string(filepath.Separator)
 	}
 	err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		display := DisplayPath(wd, path)
 		if err != nil {
-			probs = append(probs, Problem{Code: ProblemUnreadable, Pos: Pos{File: display}, Message: "cannot read: " + errText(err)})
+			probs = append(probs, Problem{Code: ProblemUnreadable, Pos: Pos{File: DisplayPath(wd, path)}, Message: "cannot read: " + errText(err)})
 			if d != nil && d.IsDir() {
 				return fs.SkipDir
 			}
@@ -230,15 +255,14 @@ func discover(abs, wd string, opts Options) ([]input, []Problem, error) {
 		if !ok {
 			return nil
 		}
+		display := DisplayPath(wd, path)
 		if opts.Ignore != nil && opts.Ignore(display) {
 			return nil
 		}
-		info, err := d.Info()
-		if err != nil {
-			probs = append(probs, Problem{Code: ProblemUnreadable, Pos: Pos{File: display}, Message: "cannot read: " + errText(err)})
-			return nil
-		}
-		if info.Mode()&fs.ModeSymlink != 0 {
+		// The directory entry's type comes with the directory listing: no
+		// stat. The size is checked while reading.
+		size := int64(-1)
+		if typ := d.Type(); typ&fs.ModeSymlink != 0 {
 			target, err := os.Stat(path)
 			if err != nil {
 				probs = append(probs, Problem{Code: ProblemUnreadable, Pos: Pos{File: display}, Message: "broken symbolic link: " + errText(err)})
@@ -247,27 +271,107 @@ func discover(abs, wd string, opts Options) ([]input, []Problem, error) {
 			if !target.Mode().IsRegular() {
 				return nil
 			}
-			info = target
-		} else if !info.Mode().IsRegular() {
+			size = target.Size()
+		} else if !typ.IsRegular() {
 			return nil
 		}
-		inputs = append(inputs, fileInput(path, display, t, name, info.Size()))
+		emit(fileInput(path, display, t, name, size, opts.Limits.MaxFileSize))
 		return nil
 	})
 	if err != nil {
-		return nil, nil, fmt.Errorf("walking %s: %w", DisplayPath(wd, abs), err)
+		return nil, fmt.Errorf("walking %s: %w", DisplayPath(wd, abs), err)
 	}
-	return inputs, probs, nil
+	return probs, nil
 }
 
-func fileInput(path, display string, t Type, name string, size int64) input {
-	return input{display: display, typ: t, name: name, size: size, read: func() ([]byte, error) {
-		return readLimited(path)
+func fileInput(path, display string, t Type, name string, size, limit int64) input {
+	return input{display: display, typ: t, name: name, size: size, read: func(scratch *[]byte) ([]byte, error) {
+		return readFile(path, limit, scratch)
 	}}
 }
 
-func readLimited(path string) ([]byte, error) {
-	return os.ReadFile(path)
+// tooLargeError is a file over the size limit, found while reading it.
+type tooLargeError struct{ size int64 } // -1 when the size could not be found
+
+func (e *tooLargeError) Error() string { return "file over the size limit" }
+
+// rawReads says whether readFile may open and read with bare system calls.
+// os.Open puts every file through the runtime poller (on Linux: fcntl twice,
+// epoll_ctl, fcntl twice more, then fstat in os.ReadFile), which doubles the
+// system calls per file; metadata files are small regular files read once.
+// Windows keeps os: it rewrites long paths.
+const rawReads = runtime.GOOS != "windows" && runtime.GOOS != "plan9" && runtime.GOOS != "js" && runtime.GOOS != "wasip1"
+
+// readFile reads at most limit bytes of the file at path into a new slice of
+// exactly the file's length, using scratch as the read buffer: open, read
+// until EOF, close. A longer file is a *tooLargeError, read no further.
+func readFile(path string, limit int64, scratch *[]byte) ([]byte, error) {
+	if !rawReads {
+		return readFileOS(path, limit)
+	}
+	fd, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
+	for err == syscall.EINTR {
+		fd, err = syscall.Open(path, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
+	}
+	if err != nil {
+		return nil, &fs.PathError{Op: "open", Path: path, Err: err}
+	}
+	defer syscall.Close(fd)
+	buf := *scratch
+	if len(buf) == 0 {
+		buf = make([]byte, 32<<10)
+	}
+	n := 0
+	for int64(n) <= limit {
+		if n == len(buf) {
+			buf = append(buf, make([]byte, len(buf))...)
+		}
+		end := int64(len(buf))
+		if end > limit+1 {
+			end = limit + 1
+		}
+		m, err := syscall.Read(fd, buf[n:end])
+		if err == syscall.EINTR {
+			continue
+		}
+		if err != nil {
+			*scratch = buf
+			return nil, &fs.PathError{Op: "read", Path: path, Err: err}
+		}
+		if m <= 0 {
+			break
+		}
+		n += m
+	}
+	*scratch = buf
+	if int64(n) > limit {
+		return nil, tooLarge(path)
+	}
+	return bytes.Clone(buf[:n]), nil
+}
+
+// readFileOS is readFile through package os.
+func readFileOS(path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > limit {
+		return nil, tooLarge(path)
+	}
+	return data, nil
+}
+
+func tooLarge(path string) error {
+	if st, err := os.Stat(path); err == nil {
+		return &tooLargeError{size: st.Size()}
+	}
+	return &tooLargeError{size: -1}
 }
 
 func errText(err error) string {
@@ -325,7 +429,7 @@ func readZip(abs, display string, lim Limits, ignore func(string) bool) ([]input
 			continue
 		}
 		zf := zf
-		inputs = append(inputs, input{display: entryDisplay, typ: t, name: comp, size: int64(zf.UncompressedSize64), read: func() ([]byte, error) {
+		inputs = append(inputs, input{display: entryDisplay, typ: t, name: comp, size: int64(zf.UncompressedSize64), read: func(*[]byte) ([]byte, error) {
 			return readZipEntry(zf, lim, budget)
 		}})
 	}
@@ -366,68 +470,68 @@ func readZipEntry(zf *zip.File, lim Limits, budget *zipBudget) ([]byte, error) {
 	return data, nil
 }
 
-func dedupeInputs(in []input) []input {
-	sort.SliceStable(in, func(i, j int) bool { return in[i].display < in[j].display })
-	out := in[:0]
-	for i, x := range in {
-		if i > 0 && x.display == in[i-1].display {
-			continue
-		}
-		out = append(out, x)
-	}
-	return out
-}
-
 type parsed struct {
-	doc   *Document
-	typ   Type
-	name  string
-	probs []Problem
+	display string
+	doc     *Document
+	typ     Type
+	name    string
+	probs   []Problem
 }
 
-// parseAll reads and parses the inputs on a bounded pool of workers. The result
-// is in input order, so output never depends on scheduling.
-func parseAll(ctx context.Context, inputs []input, opts Options) ([]*Document, map[*Document]parsed, []Problem) {
+// parsePool reads and parses inputs on a bounded pool of workers while they
+// are being discovered. wait returns the results in path order, so output
+// never depends on scheduling.
+type parsePool struct {
+	ctx  context.Context
+	jobs chan input
+	wg   sync.WaitGroup
+	out  [][]parsed // per worker
+}
+
+func newParsePool(ctx context.Context, opts Options) *parsePool {
 	workers := opts.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	results := make([]parsed, len(inputs))
-	jobs := make(chan int)
-	var wg sync.WaitGroup
-	for w := 0; w < min(workers, max(len(inputs), 1)); w++ {
-		wg.Add(1)
+	p := &parsePool{ctx: ctx, jobs: make(chan input, 256), out: make([][]parsed, workers)}
+	for w := range workers {
+		p.wg.Add(1)
 		go func() {
-			defer wg.Done()
-			for i := range jobs {
-				results[i] = parseOne(inputs[i], opts)
+			defer p.wg.Done()
+			var scratch []byte
+			for in := range p.jobs {
+				p.out[w] = append(p.out[w], parseOne(in, opts, &scratch))
 			}
 		}()
 	}
-	for i := range inputs {
-		if ctx.Err() != nil {
-			break
-		}
-		jobs <- i
-	}
-	close(jobs)
-	wg.Wait()
-
-	var docs []*Document
-	byDoc := map[*Document]parsed{}
-	var probs []Problem
-	for _, r := range results {
-		probs = append(probs, r.probs...)
-		if r.doc != nil {
-			docs = append(docs, r.doc)
-			byDoc[r.doc] = r
-		}
-	}
-	return docs, byDoc, probs
+	return p
 }
 
-func parseOne(in input, opts Options) parsed {
-	res := parsed{typ: in.typ, name: in.name}
+// add queues an input; after cancellation it drops it.
+func (p *parsePool) add(in input) {
+	if p.ctx.Err() != nil {
+		return
+	}
+	p.jobs <- in
+}
+
+func (p *parsePool) wait() []parsed {
+	close(p.jobs)
+	p.wg.Wait()
+	n := 0
+	for _, o := range p.out {
+		n += len(o)
+	}
+	all := make([]parsed, 0, n)
+	for _, o := range p.out {
+		all = append(all, o...)
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i].display < all[j].display })
+	return all
+}
+
+func parseOne(in input, opts Options, scratch *[]byte) parsed {
+	res := parsed{display: in.display, typ: in.typ, name: in.name}
 	fail := func(code ProblemCode, pos Pos, msg string) parsed {
 		res.probs = append(res.probs, Problem{Code: code, Pos: pos, Message: msg})
 		return res
@@ -436,7 +540,13 @@ func parseOne(in input, opts Options) parsed {
 	if in.size > opts.Limits.MaxFileSize {
 		return fail(ProblemTooLarge, filePos, fmt.Sprintf("file is %d bytes, over the %d-byte limit (--max-file-size); not read", in.size, opts.Limits.MaxFileSize))
 	}
-	data, err := in.read()
+	data, err := in.read(scratch)
+	if tl := (*tooLargeError)(nil); errors.As(err, &tl) {
+		if tl.size >= 0 {
+			return fail(ProblemTooLarge, filePos, fmt.Sprintf("file is %d bytes, over the %d-byte limit (--max-file-size); not read", tl.size, opts.Limits.MaxFileSize))
+		}
+		return fail(ProblemTooLarge, filePos, fmt.Sprintf("file is over the %d-byte limit (--max-file-size); not read", opts.Limits.MaxFileSize))
+	}
 	if err != nil {
 		return fail(ProblemUnreadable, filePos, "cannot read: "+errText(err))
 	}
@@ -447,7 +557,11 @@ func parseOne(in input, opts Options) parsed {
 	if err != nil {
 		var se *SyntaxError
 		if errors.As(err, &se) {
-			return fail(ProblemMalformed, se.Pos, "malformed XML: "+se.Msg)
+			msg := "malformed XML: " + se.Msg
+			if name := secretContext(data, offsetOf(data, se.Pos)); name != "" {
+				msg = "malformed XML inside <" + name + "> (content not shown: it is a secret)"
+			}
+			return fail(ProblemMalformed, se.Pos, msg)
 		}
 		return fail(ProblemMalformed, filePos, "malformed XML: "+err.Error())
 	}
@@ -472,11 +586,15 @@ func suffixOf(t Type) string {
 }
 
 // join builds the apps and permission holders from the parsed documents.
-func join(proj *Project, docs []*Document, info map[*Document]parsed) {
+// Apps are found by name in a map: linear in the number of files.
+func join(proj *Project, results []parsed) {
 	headers := map[string]*App{}
-	var children []*Document
-	for _, d := range docs {
-		p := info[d]
+	var children []parsed
+	for _, p := range results {
+		d := p.doc
+		if d == nil {
+			continue
+		}
 		switch p.typ {
 		case TypeConnectedApp, TypeExternalClientApp:
 			kind := KindConnectedApp
@@ -496,12 +614,12 @@ func join(proj *Project, docs []*Document, info map[*Document]parsed) {
 			proj.Holders = append(proj.Holders, holderOf(d, p))
 		default:
 			if p.typ.IsECAChild() {
-				children = append(children, d)
+				children = append(children, p)
 			}
 		}
 	}
-	for _, d := range children {
-		p := info[d]
+	for _, p := range children {
+		d := p.doc
 		ref := d.Root.Child("externalClientApplication")
 		if ref == nil {
 			continue // missing-required is reported by the schema
@@ -588,4 +706,21 @@ func sortProblems(ps []Problem) {
 		}
 		return ps[i].Code < ps[j].Code
 	})
+}
+
+// offsetOf converts a 1-based line and character column back to a byte offset.
+func offsetOf(src []byte, p Pos) int {
+	off := 0
+	for line := 1; line < p.Line && off < len(src); line++ {
+		i := bytes.IndexByte(src[off:], '\n')
+		if i < 0 {
+			return len(src)
+		}
+		off += i + 1
+	}
+	for col := 1; col < p.Column && off < len(src); col++ {
+		_, size := utf8.DecodeRune(src[off:])
+		off += size
+	}
+	return off
 }

@@ -158,9 +158,22 @@ func ParseDocument(path string, src []byte, lim ParseLimits) (*Document, error) 
 	for _, h := range hyphens {
 		doc.DoubleHyphens = append(doc.DoubleHyphens, doc.PosAt(base+h))
 	}
+	// A Latin-1 file is transcoded to UTF-8 before decoding, so that the decoder's
+	// offsets (which count the bytes it decodes) can be mapped back to Source:
+	// wide holds the offsets, in the transcoded text, of the characters that are
+	// one byte in Source and two in the text.
+	var wide []int
+	latin1 := isLatin1(declaredEncoding(body))
+	if latin1 {
+		masked, wide = latin1ToUTF8(masked)
+	}
 	dec := xml.NewDecoder(bytes.NewReader(masked))
 	dec.Strict = true
 	dec.CharsetReader = charsetReader
+	offset := func() int {
+		n := int(dec.InputOffset())
+		return base + n - sort.SearchInts(wide, n)
+	}
 
 	var stack []*Element
 	var pendingComments []int // indexes into doc.Comments waiting for their next sibling
@@ -168,15 +181,15 @@ func ParseDocument(path string, src []byte, lim ParseLimits) (*Document, error) 
 	var text strings.Builder
 
 	for {
-		before := base + int(dec.InputOffset())
+		before := offset()
 		tok, err := dec.RawToken()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			return nil, doc.syntaxError(dec, base, err)
+			return nil, doc.syntaxError(offset(), err)
 		}
-		after := base + int(dec.InputOffset())
+		after := offset()
 		switch t := tok.(type) {
 		case xml.StartElement:
 			if len(stack) >= maxDepth {
@@ -246,7 +259,11 @@ func ParseDocument(path string, src []byte, lim ParseLimits) (*Document, error) 
 			// Take the text from the original bytes: the decoder saw masked hyphens.
 			text := string(t)
 			if after-before >= 7 && len(hyphens) > 0 {
-				text = string(src[before+4 : after-3])
+				raw := src[before+4 : after-3]
+				if latin1 {
+					raw, _ = latin1ToUTF8(raw)
+				}
+				text = string(raw)
 			}
 			doc.Comments = append(doc.Comments, Comment{Text: text, Pos: doc.PosAt(before), Offset: before, End: after})
 			if pendingDepth != len(stack) {
@@ -308,7 +325,7 @@ func qualified(n xml.Name) string {
 	return n.Space + ":" + n.Local
 }
 
-func (d *Document) syntaxError(dec *xml.Decoder, base int, err error) error {
+func (d *Document) syntaxError(off int, err error) error {
 	var se *xml.SyntaxError
 	msg := err.Error()
 	if errors.As(err, &se) {
@@ -316,43 +333,56 @@ func (d *Document) syntaxError(dec *xml.Decoder, base int, err error) error {
 		// encoding/xml reports the line it stopped on; use its byte offset for the column.
 	}
 	msg = strings.TrimPrefix(msg, "xml: ")
-	off := base + int(dec.InputOffset())
 	if off > len(d.Source) {
 		off = len(d.Source)
 	}
 	return &SyntaxError{Pos: d.PosAt(off), Msg: msg}
 }
 
+// latin1Labels are the encoding labels read as ISO-8859-1.
+var latin1Labels = map[string]bool{"iso-8859-1": true, "latin1": true, "latin-1": true, "iso8859-1": true, "l1": true}
+
+func isLatin1(label string) bool { return latin1Labels[strings.ToLower(label)] }
+
+// declaredEncoding returns the encoding named by the XML declaration that opens
+// body ("" when there is none or it names UTF-8), read exactly as encoding/xml reads it.
+func declaredEncoding(body []byte) string {
+	if !bytes.HasPrefix(body, []byte("<?xml")) {
+		return ""
+	}
+	var label string
+	dec := xml.NewDecoder(bytes.NewReader(body))
+	dec.CharsetReader = func(l string, r io.Reader) (io.Reader, error) {
+		label = l
+		return r, nil
+	}
+	_, _ = dec.RawToken() // only the declaration is of interest
+	return label
+}
+
 func charsetReader(label string, input io.Reader) (io.Reader, error) {
 	switch strings.ToLower(label) {
 	case "utf-8", "utf8", "us-ascii", "ascii":
 		return input, nil
-	case "iso-8859-1", "latin1", "latin-1", "iso8859-1", "l1":
-		return &latin1Reader{r: input}, nil
+	}
+	if isLatin1(label) {
+		// ParseDocument has transcoded the text to UTF-8 already.
+		return input, nil
 	}
 	return nil, fmt.Errorf("unsupported encoding %q declared; Salesforce metadata must be UTF-8", label)
 }
 
-// latin1Reader converts ISO-8859-1 bytes to UTF-8.
-type latin1Reader struct {
-	r   io.Reader
-	buf []byte
-}
-
-func (l *latin1Reader) Read(p []byte) (int, error) {
-	if len(l.buf) == 0 {
-		raw := make([]byte, (len(p)+1)/2)
-		n, err := l.r.Read(raw)
-		for _, b := range raw[:n] {
-			l.buf = utf8.AppendRune(l.buf, rune(b))
+// latin1ToUTF8 converts ISO-8859-1 bytes to UTF-8. wide lists the offsets, in
+// the result, of the characters that take two bytes there.
+func latin1ToUTF8(src []byte) (out []byte, wide []int) {
+	out = make([]byte, 0, len(src)+len(src)/8)
+	for _, b := range src {
+		if b >= utf8.RuneSelf {
+			wide = append(wide, len(out))
 		}
-		if n == 0 {
-			return 0, err
-		}
+		out = utf8.AppendRune(out, rune(b))
 	}
-	n := copy(p, l.buf)
-	l.buf = l.buf[n:]
-	return n, nil
+	return out, wide
 }
 
 func lineStarts(src []byte) []int {

@@ -104,7 +104,7 @@ func LoadConfig(file string, r io.Reader) (*Config, error) {
 		return nil, LoadErrors{err}
 	}
 	le := &loadErrors{file: file}
-	origin := func(n *yaml.Node) string { return fmt.Sprintf("%s:%d", file, n.Line) }
+	origin := func(n *yaml.Node) string { return fmt.Sprintf("%s:%d:%d", file, n.Line, n.Column) }
 	parseMapping(root, le, map[string]func(*yaml.Node){
 		"packs": func(n *yaml.Node) {
 			c.Packs = stringList(n, le)

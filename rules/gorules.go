@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -248,6 +249,10 @@ func BuiltinGoRules() GoRuleSet {
 	return set
 }
 
+// lineNumbers matches line and column numbers in messages, which must not
+// reach fingerprints.
+var lineNumbers = regexp.MustCompile(`\b(line|column|col)s? \d+|\d+:\d+`)
+
 // problemRule maps a metadata problem code to its Go rule.
 type problemRule struct {
 	code        metadata.ProblemCode
@@ -296,7 +301,7 @@ func problemRules() []*GoRule {
 						msg += " (allowed: " + strings.Join(prob.Allowed, ", ") + ")"
 					}
 					p.Report(Diagnostic{App: prob.App, File: prob.Pos.File, Line: max(prob.Pos.Line, 1), Column: max(prob.Pos.Column, 1),
-						Key: prob.Element + "\x00" + prob.Message, Message: msg, Expected: prob.Suggestion})
+						Key: prob.Element + "\x00" + lineNumbers.ReplaceAllString(prob.Message, "#"), Message: msg, Expected: prob.Suggestion})
 				}
 			},
 		})

@@ -156,6 +156,8 @@ type checkOptions struct {
 	writeBaseline string
 	changed       bool
 	since         string
+	fix           bool
+	diff          bool
 }
 
 func newCheckCmd(s *Streams) *cobra.Command {
@@ -187,6 +189,8 @@ Exit status: 0 when no finding is at or above --fail-on (default error),
 	cmd.Flags().StringVar(&opts.writeBaseline, "write-baseline", "", "record today's findings in this baseline file and exit 0")
 	cmd.Flags().BoolVar(&opts.changed, "changed", false, "check only apps with a file changed since the merge base with the upstream branch")
 	cmd.Flags().StringVar(&opts.since, "since", "", "check only apps with a file changed since the git revision REV")
+	cmd.Flags().BoolVar(&opts.fix, "fix", false, "apply the fixes rules define to the reported findings, then report what remains")
+	cmd.Flags().BoolVar(&opts.diff, "diff", false, "print the fixes as a unified diff instead of the report; write nothing")
 	return cmd
 }
 
@@ -310,6 +314,21 @@ func runCheck(ctx context.Context, s *Streams, args []string, opts *checkOptions
 		if hidden > 0 {
 			fmt.Fprintf(s.ErrOut, "sfapplint: %d finding(s) hidden by the baseline %s\n", hidden, baselineFile)
 		}
+	}
+	if opts.fix || opts.diff {
+		if _, err := applyFixes(ctx, s, st, proj, diags, opts.diff); err != nil {
+			return err
+		}
+		if opts.diff {
+			if failOn != "never" && report.Fails(diags, rules.Severity(failOn)) {
+				return &exitError{code: ExitFindings}
+			}
+			return nil
+		}
+		// Report what remains: load and evaluate again, without fixing.
+		again := *opts
+		again.fix = false
+		return runCheck(ctx, s, args, &again)
 	}
 	in := reportInput(st, proj, diags, failOn, s.Color())
 	if err := report.Write(s.Out, opts.format, in); err != nil {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"regexp"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -409,11 +410,14 @@ func printEffectiveConfig(w io.Writer, st *setup, pf *packFlags, format string) 
 }
 
 func displayPath(wd, p string) string {
-	if i := strings.LastIndex(p, ":"); i > 0 && i < len(p)-1 && strings.Trim(p[i+1:], "0123456789") == "" {
-		return metadata.DisplayPath(wd, p[:i]) + p[i:]
+	// p may end in :LINE or :LINE:COLUMN (a config origin).
+	if m := positionSuffix.FindStringIndex(p); m != nil && m[0] > 0 {
+		return metadata.DisplayPath(wd, p[:m[0]]) + p[m[0]:]
 	}
 	return metadata.DisplayPath(wd, p)
 }
+
+var positionSuffix = regexp.MustCompile(`(:\d+){1,2}$`)
 
 func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)

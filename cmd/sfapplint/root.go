@@ -19,7 +19,7 @@ const (
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
-var version = "dev"
+var version = "0.1.0"
 
 // exitError carries an exit code out of a command without printing anything more.
 type exitError struct{ code int }
@@ -53,6 +53,9 @@ func Main(args []string, s *Streams) int {
 	switch {
 	case errors.As(err, &ue), errors.As(err, &uerr):
 		fmt.Fprintf(s.ErrOut, "sfapplint: %v\n", err)
+		if isFlagError(err.Error()) {
+			fmt.Fprintln(s.ErrOut, "Run 'sfapplint --help' for usage.")
+		}
 		return ExitUsage
 	}
 	msg := err.Error()
@@ -89,9 +92,10 @@ what it finds and scaffolds correct apps. It never uses the network.`,
 	root.SetOut(s.Out)
 	root.SetErr(s.ErrOut)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err: err} })
-	root.AddCommand(newInspectCmd(s), newCheckCmd(s))
+	root.AddCommand(newInspectCmd(s), newCheckCmd(s), newDiagnoseCmd(s))
 	root.AddCommand(newPacksCmd(s), newRulesCmd(s), newExplainCmd(s), newFieldsCmd(s), newSchemaCmd(s), newConfigCmd(s))
 	root.AddCommand(newDocsCmd(s))
+	root.AddCommand(newInitCmd(s), newMigrateCmd(s))
 	// Add cobra's completion command now, not lazily at Execute, so docs list it.
 	root.InitDefaultCompletionCmd()
 	return root

@@ -27,7 +27,7 @@ func SystemStreams() *Streams {
 // Color reports whether output may use ANSI colour.
 func (s *Streams) Color() bool {
 	if s.Env != nil {
-		if _, ok := s.Env("NO_COLOR"); ok {
+		if v, ok := s.Env("NO_COLOR"); ok && v != "" { // no-color.org: only a non-empty value counts
 			return false
 		}
 	}

@@ -1,0 +1,36 @@
+// Command synthgen writes a synthetic SFDX project for benchmarks and
+// command-line measurements (see metadata/internal/synth and its PERF.md).
+//
+//	go run ./metadata/internal/synth/cmd/synthgen -dir /tmp/synth-2000 -apps 2000 -others 20000
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+
+	"github.com/sfapplint/sfapplint/metadata/internal/synth"
+)
+
+func main() {
+	dir := flag.String("dir", "", "directory to write the project into (created; must be empty or absent)")
+	apps := flag.Int("apps", 100, "number of OAuth apps: half External Client App families, half Connected Apps")
+	others := flag.Int("others", 1000, "number of unrelated metadata files (Apex classes, objects, fields)")
+	seed := flag.Int64("seed", 1, "random seed; the same flags always write the same files")
+	flag.Parse()
+	if *dir == "" || flag.NArg() > 0 {
+		fmt.Fprintln(os.Stderr, "usage: synthgen -dir DIR [-apps N] [-others M] [-seed S]")
+		os.Exit(2)
+	}
+	if entries, err := os.ReadDir(*dir); err == nil && len(entries) > 0 {
+		fmt.Fprintf(os.Stderr, "synthgen: %s is not empty\n", *dir)
+		os.Exit(2)
+	}
+	if err := synth.Generate(*dir, *apps, *others, *seed); err != nil {
+		fmt.Fprintf(os.Stderr, "synthgen: %v\n", err)
+		os.Exit(1)
+	}
+	c := synth.CountsFor(*apps, *others)
+	fmt.Printf("%s: %d External Client Apps, %d Connected Apps, %d permission sets, %d profiles (%d files sfapplint reads), %d unrelated files\n",
+		*dir, c.ECAs, c.ConnectedApps, c.PermissionSets, c.Profiles, c.AppFiles, c.Others)
+}
