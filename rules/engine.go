@@ -188,8 +188,7 @@ func (r *resolver) expand(s string, found, expected string) string {
 	if !strings.Contains(s, "${") {
 		return s
 	}
-	return placeholderRE.ReplaceAllStringFunc(s, func(m string) string {
-		name := m[2 : len(m)-1]
+	return replacePlaceholders(s, func(name string) string {
 		switch name {
 		case "app":
 			return r.app
@@ -207,7 +206,47 @@ func (r *resolver) expand(s string, found, expected string) string {
 	})
 }
 
+// values expands the placeholders in vs. When there are none it returns vs
+// itself (callers only read it): rules are evaluated once per app.
+// replacePlaceholders replaces every ${name} in s with fn(name), matching
+// exactly what placeholderRE matches, without a regexp: messages and
+// remediations are expanded for every finding.
+func replacePlaceholders(s string, fn func(name string) string) string {
+	var b strings.Builder
+	i := 0
+	for {
+		j := strings.Index(s[i:], "${")
+		if j < 0 {
+			break
+		}
+		j += i
+		k := strings.IndexByte(s[j+2:], '}')
+		if k < 0 {
+			break
+		}
+		k += j + 2
+		b.WriteString(s[i:j])
+		b.WriteString(fn(s[j+2 : k]))
+		i = k + 1
+	}
+	if i == 0 {
+		return s
+	}
+	b.WriteString(s[i:])
+	return b.String()
+}
+
 func (r *resolver) values(vs []string) []string {
+	plain := true
+	for _, v := range vs {
+		if strings.Contains(v, "${") {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		return vs
+	}
 	out := make([]string, len(vs))
 	for i, v := range vs {
 		out[i] = r.expand(v, "", "")
@@ -419,9 +458,12 @@ func matchRE(c *Condition, pattern, v string) bool {
 func evalField(c *Condition, app *metadata.App, res *resolver) (bool, culprit) {
 	f := app.Field(c.Field)
 	vals := res.values(c.Values)
-	cu := culprit{field: c.Field, pos: f.Pos, found: formatFound(f)}
+	// The culprit matters only when the check fails: what was found is
+	// formatted then, not for every app that passes.
+	cu := culprit{field: c.Field, pos: f.Pos}
 	has := f.HasValue()
 	fail := func(expected string) (bool, culprit) {
+		cu.found = formatFound(f)
 		cu.expected = expected
 		return false, cu
 	}
@@ -544,6 +586,7 @@ func evalList(c *Condition, f *metadata.Field, vals []string, cu culprit) (bool,
 		return false
 	}
 	fail := func(expected string, at *metadata.Item) (bool, culprit) {
+		cu.found = formatFound(f)
 		cu.expected = expected
 		if at != nil {
 			cu.pos, cu.key = at.Pos, at.Value

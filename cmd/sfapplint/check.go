@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sfapplint/sfapplint/metadata"
+	"github.com/sfapplint/sfapplint/metadata/edit"
 	"github.com/sfapplint/sfapplint/rules"
 	"github.com/sfapplint/sfapplint/rules/report"
 )
@@ -158,6 +159,7 @@ type checkOptions struct {
 	since         string
 	fix           bool
 	diff          bool
+	fixState      *fixProgress // totals across the rounds of --fix
 }
 
 func newCheckCmd(s *Streams) *cobra.Command {
@@ -316,19 +318,8 @@ func runCheck(ctx context.Context, s *Streams, args []string, opts *checkOptions
 		}
 	}
 	if opts.fix || opts.diff {
-		if _, err := applyFixes(ctx, s, st, proj, diags, opts.diff); err != nil {
-			return err
-		}
-		if opts.diff {
-			if failOn != "never" && report.Fails(diags, rules.Severity(failOn)) {
-				return &exitError{code: ExitFindings}
-			}
-			return nil
-		}
-		// Report what remains: load and evaluate again, without fixing.
-		again := *opts
-		again.fix = false
-		return runCheck(ctx, s, args, &again)
+		// Fix (or diff) the reported findings, then check again (fix.go).
+		return fixAndRecheck(ctx, s, args, opts, st, proj, diags, failOn)
 	}
 	in := reportInput(st, proj, diags, failOn, s.Color())
 	if err := report.Write(s.Out, opts.format, in); err != nil {
@@ -374,41 +365,10 @@ func reportInput(st *setup, proj *metadata.Project, diags []rules.Diagnostic, fa
 }
 
 // writeFileAtomic writes data to a temporary file in the target's directory,
-// syncs it and renames it over the target, keeping an existing file's mode.
+// syncs it and renames it over the target, keeping an existing file's mode
+// (metadata/edit's Writer, which --fix uses too).
 func writeFileAtomic(path string, data []byte, mode os.FileMode) error {
-	if st, err := os.Stat(path); err == nil {
-		mode = st.Mode().Perm()
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	name := tmp.Name()
-	cleanup := func() { os.Remove(name) }
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		cleanup()
-		return err
-	}
-	if err := tmp.Chmod(mode); err != nil {
-		tmp.Close()
-		cleanup()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		cleanup()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		cleanup()
-		return err
-	}
-	if err := os.Rename(name, path); err != nil {
-		cleanup()
-		return err
-	}
-	return nil
+	return edit.WriteFileAtomic(path, data, mode)
 }
 
 func absPath(wd, p string) string {

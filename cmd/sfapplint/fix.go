@@ -11,6 +11,7 @@ import (
 	"github.com/sfapplint/sfapplint/metadata"
 	"github.com/sfapplint/sfapplint/metadata/edit"
 	"github.com/sfapplint/sfapplint/rules"
+	"github.com/sfapplint/sfapplint/rules/report"
 )
 
 // fixWriter writes fixed files atomically. Tests replace it to make a write fail.
@@ -26,6 +27,70 @@ var fixWriter = edit.Writer{}
 // notes) are not fixed: their fix would undo the vendor's requirement. Edits
 // that cannot be applied are reported on s.ErrOut and leave their files alone.
 func applyFixes(ctx context.Context, s *Streams, st *setup, proj *metadata.Project, diags []rules.Diagnostic, diffOnly bool) (fixed []rules.Diagnostic, err error) {
+	fixed, files, err := fixFindings(ctx, s, st, proj, diags, diffOnly)
+	if err != nil {
+		return fixed, err
+	}
+	verb := "fixed"
+	if diffOnly {
+		verb = "would fix"
+	}
+	fmt.Fprintf(s.ErrOut, "sfapplint: %s %s in %s\n", verb, plural(len(fixed), "finding"), plural(len(files), "file"))
+	return fixed, nil
+}
+
+// maxFixRounds bounds how often check --fix re-evaluates and fixes again:
+// a fix can raise a finding another fix resolves (enabling a flow raises the
+// note that asks for its safer option), and a second --fix must change nothing.
+const maxFixRounds = 5
+
+// fixProgress carries the totals of check --fix across its rounds.
+type fixProgress struct {
+	rounds int
+	fixed  int
+	files  map[string]bool
+}
+
+// fixAndRecheck is check --fix and --diff. --diff prints the diff of the
+// fixes of the reported findings and exits as check would. --fix applies them,
+// then checks again: while a round fixes something, the next round fixes what
+// the new state reports; the last round reports what remains.
+func fixAndRecheck(ctx context.Context, s *Streams, args []string, opts *checkOptions, st *setup, proj *metadata.Project, diags []rules.Diagnostic, failOn string) error {
+	if opts.diff {
+		if _, err := applyFixes(ctx, s, st, proj, diags, true); err != nil {
+			return err
+		}
+		if failOn != "never" && report.Fails(diags, rules.Severity(failOn)) {
+			return &exitError{code: ExitFindings}
+		}
+		return nil
+	}
+	p := opts.fixState
+	if p == nil {
+		p = &fixProgress{files: map[string]bool{}}
+	}
+	fixed, files, err := fixFindings(ctx, s, st, proj, diags, false)
+	p.rounds++
+	p.fixed += len(fixed)
+	for _, f := range files {
+		p.files[f] = true
+	}
+	if err != nil {
+		fmt.Fprintf(s.ErrOut, "sfapplint: fixed %s in %s before the error\n", plural(p.fixed, "finding"), plural(len(p.files), "file"))
+		return err
+	}
+	again := *opts
+	again.fixState = p
+	if len(fixed) == 0 || p.rounds >= maxFixRounds {
+		fmt.Fprintf(s.ErrOut, "sfapplint: fixed %s in %s\n", plural(p.fixed, "finding"), plural(len(p.files), "file"))
+		again.fix = false
+	}
+	return runCheck(ctx, s, args, &again)
+}
+
+// fixFindings applies (or with diffOnly prints) the fixes of the findings and
+// returns the findings fixed and the display paths of the files changed.
+func fixFindings(ctx context.Context, s *Streams, st *setup, proj *metadata.Project, diags []rules.Diagnostic, diffOnly bool) (fixed []rules.Diagnostic, files []string, err error) {
 	var ignore func(string) bool
 	if st.config != nil {
 		ignore = st.config.IgnoreFunc(st.wd)
@@ -42,8 +107,7 @@ func applyFixes(ctx context.Context, s *Streams, st *setup, proj *metadata.Proje
 			continue
 		}
 		if d.Note != "" {
-			fmt.Fprintf(s.ErrOut, "sfapplint: not fixing %s for %s: %s\n", d.Rule, d.App, d.Note)
-			continue
+			continue // a selected pack requires what this fix would undo (the report says so)
 		}
 		app := appOf(proj, d)
 		if app == nil {
@@ -74,37 +138,49 @@ func applyFixes(ctx context.Context, s *Streams, st *setup, proj *metadata.Proje
 	var fixedIdx []int
 	for _, b := range batches {
 		if err := ctx.Err(); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		res := edit.Apply(b.app, b.edits)
-		dropped := map[string]bool{}
+		// Apply the batch; when a changed file must not be written, apply it
+		// again without the edits that need that file, so no edit is half-applied.
+		edits, owners := b.edits, b.owners
+		var res *edit.Result
 		var keep []edit.Change
-		for _, c := range res.Changes {
-			if why := unwritable(proj.Root, c, ignore); why != "" {
-				fmt.Fprintf(s.ErrOut, "sfapplint: not writing %s: %s\n", c.Path, why)
-				dropped[c.Path] = true
-				continue
+		for {
+			res = edit.Apply(b.app, edits)
+			dropped := map[string]string{}
+			keep = keep[:0]
+			for _, c := range res.Changes {
+				if why := unwritable(proj.Root, c, ignore); why != "" {
+					dropped[c.Path] = why
+					continue
+				}
+				keep = append(keep, c)
 			}
-			keep = append(keep, c)
+			if len(dropped) == 0 {
+				break
+			}
+			var e2 []edit.Edit
+			var o2 [][]int
+			for j, out := range res.Outcomes {
+				if f := droppedFile(out.Files, dropped); f != "" {
+					fmt.Fprintf(s.ErrOut, "sfapplint: cannot fix %s for %s (%s): not writing %s: %s\n", ruleList(diags, owners[j]), b.app.Name, out.Edit, f, dropped[f])
+					continue
+				}
+				e2 = append(e2, edits[j])
+				o2 = append(o2, owners[j])
+			}
+			if len(e2) == len(edits) {
+				break // no edit claims the file; keep only the writable changes
+			}
+			edits, owners = e2, o2
 		}
 		for j, out := range res.Outcomes {
-			ruleIDs := ruleList(diags, b.owners[j])
-			switch {
-			case out.Status == edit.Skipped:
-				fmt.Fprintf(s.ErrOut, "sfapplint: cannot fix %s for %s (%s): %s\n", ruleIDs, b.app.Name, out.Edit, out.Reason)
-			case out.Status == edit.Changed && !anyDropped(out.Files, dropped):
-				fixedIdx = append(fixedIdx, b.owners[j]...)
+			switch out.Status {
+			case edit.Skipped:
+				fmt.Fprintf(s.ErrOut, "sfapplint: cannot fix %s for %s (%s): %s\n", ruleList(diags, owners[j]), b.app.Name, out.Edit, out.Reason)
+			case edit.Changed:
+				fixedIdx = append(fixedIdx, owners[j]...)
 			}
-		}
-		if len(dropped) > 0 {
-			// An edit spanning a dropped file and a kept one must not be half-applied.
-			var kept []edit.Change
-			for _, c := range keep {
-				if !sharesEditWith(res.Outcomes, c.Path, dropped) {
-					kept = append(kept, c)
-				}
-			}
-			keep = kept
 		}
 		changes = append(changes, keep...)
 	}
@@ -120,23 +196,23 @@ func applyFixes(ctx context.Context, s *Streams, st *setup, proj *metadata.Proje
 	if diffOnly {
 		for _, c := range changes {
 			fmt.Fprint(s.Out, edit.UnifiedDiff("a/"+c.Path, "b/"+c.Path, c.Before, c.After, 3))
+			files = append(files, c.Path)
 		}
-		fmt.Fprintf(s.ErrOut, "sfapplint: would fix %s in %s\n", plural(len(fixed), "finding"), plural(len(changes), "file"))
-		return fixed, nil
+		return fixed, files, nil
 	}
 	for _, c := range changes {
 		path := displayToAbs(proj.Root, c.Path)
 		if c.Created {
 			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-				return fixed, fmt.Errorf("creating the directory of %s: %w", c.Path, err)
+				return nil, files, fmt.Errorf("creating the directory of %s: %w", c.Path, err)
 			}
 		}
 		if err := fixWriter.WriteFile(path, c.After, 0o644); err != nil {
-			return fixed, fmt.Errorf("writing %s: %w (the file is unchanged)", c.Path, err)
+			return nil, files, fmt.Errorf("writing %s: %w (the file is unchanged)", c.Path, err)
 		}
+		files = append(files, c.Path)
 	}
-	fmt.Fprintf(s.ErrOut, "sfapplint: fixed %s in %s\n", plural(len(fixed), "finding"), plural(len(changes), "file"))
-	return fixed, nil
+	return fixed, files, nil
 }
 
 // unwritable says why a changed file must not be written ("" when it may).
@@ -162,28 +238,14 @@ func unwritable(root string, c edit.Change, ignore func(string) bool) string {
 	return ""
 }
 
-func anyDropped(files []string, dropped map[string]bool) bool {
+// droppedFile returns the first of files that must not be written ("" if none).
+func droppedFile(files []string, dropped map[string]string) string {
 	for _, f := range files {
-		if dropped[f] {
-			return true
+		if _, ok := dropped[f]; ok {
+			return f
 		}
 	}
-	return false
-}
-
-// sharesEditWith reports whether a changed edit touched both path and a dropped file.
-func sharesEditWith(outs []edit.Outcome, path string, dropped map[string]bool) bool {
-	for _, o := range outs {
-		if o.Status != edit.Changed || !anyDropped(o.Files, dropped) {
-			continue
-		}
-		for _, f := range o.Files {
-			if f == path {
-				return true
-			}
-		}
-	}
-	return false
+	return ""
 }
 
 // appOf finds the app a finding is about: by name, preferring the app whose

@@ -158,7 +158,7 @@ func runInit(ctx context.Context, s *Streams, opts *initOptions) error {
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(tmp)
+	defer func() { _ = os.RemoveAll(tmp) }()
 	for _, f := range files {
 		p := filepath.Join(tmp, filepath.FromSlash(f.rel))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
@@ -207,10 +207,9 @@ func runInit(ctx context.Context, s *Streams, opts *initOptions) error {
 		if err := writeChanges(tmp, res); err != nil {
 			return err
 		}
-		if proj, diags, err = evaluateDir(ctx, tmp, run); err != nil {
+		if _, diags, err = evaluateDir(ctx, tmp, run); err != nil {
 			return err
 		}
-		app = findApp(proj, opts.name, kind)
 	}
 
 	// Write the result.

@@ -205,7 +205,11 @@ func runMigrateConnectedApp(ctx context.Context, s *Streams, name string, opts *
 	}
 
 	fmt.Fprintln(s.Out, "\nStill to do by hand:")
-	for i, t := range migrateTodo(name, ca) {
+	todo := migrateTodo(name, ca)
+	if !strings.HasSuffix(caDoc.Path, "-meta.xml") {
+		todo = append(todo, "The app is in Metadata API format: list the new components in package.xml (types ExternalClientApplication, ExtlClntAppGlobalOauthSettings, ExtlClntAppOauthSettings, ExtlClntAppOauthConfigurablePolicies, ExtlClntAppConfigurablePolicies) and remove the ConnectedApp member")
+	}
+	for i, t := range todo {
 		fmt.Fprintf(s.Out, "%2d. %s\n", i+1, strings.ReplaceAll(wrapText(t, 74), "\n", "\n    "))
 	}
 	if len(added) > 0 {

@@ -107,8 +107,8 @@ type CauseSpec struct {
 	// SameAs names vendor packs' manual checks (PACK/id) that say the same
 	// thing for one vendor; when one of them is listed, this one is not.
 	SameAs []string
-	Docs  string
-	Line  int
+	Docs   string
+	Line   int
 }
 
 // Ref returns ENTRY/cause.
@@ -227,7 +227,7 @@ func Load(file string, r io.Reader, rcat *rules.Catalog) (*Catalogue, error) {
 		"source":   func(n *yaml.Node) { l.scalar(n) },
 		"entries":  func(n *yaml.Node) { entriesNode = n },
 		"playbook": func(n *yaml.Node) { playbookNode = n },
-	}, "entries", "playbook")
+	}, "entries")
 	if entriesNode != nil {
 		l.entries(c, entriesNode)
 	}

@@ -88,6 +88,7 @@ var checks = map[string]checkFunc{
 	"eca-password-flow":              checkECAPasswordFlow,
 	"no-refresh-scope":               checkNoRefreshScope,
 	"session-timeout":                checkSessionTimeout,
+	"no-api-enabled":                 checkNoAPIEnabled,
 }
 
 // CheckNames lists the Go checks, sorted.
@@ -958,4 +959,32 @@ func checkSessionTimeout(env *checkEnv) []finding {
 		out = append(out, fd)
 	}
 	return out
+}
+
+// checkNoAPIEnabled: the inputs hold profiles or permission sets and none
+// grants API Enabled (the Go rule api-enabled, which only vendor packs run).
+func checkNoAPIEnabled(env *checkEnv) []finding {
+	if env.Project == nil || len(env.Project.Holders) == 0 {
+		return nil
+	}
+	if hs := env.Project.ApiEnabledHolders(); len(hs) > 0 {
+		var names []string
+		for _, h := range hs {
+			names = append(names, fmt.Sprintf("%s %q", holderKind(h), h.Name))
+		}
+		return []finding{{Status: StatusRuledOut, Message: "API Enabled is granted by " + strings.Join(names, ", ") + "; make sure the connecting user holds one of them"}}
+	}
+	f := finding{Status: StatusConfirmed, Expected: "ApiEnabled granted to the connecting user by a profile or permission set"}
+	h := env.Project.Holders[0]
+	f.Pos = h.Pos
+	f.Found = fmt.Sprintf("no profile or permission set in the inputs grants API Enabled (checked %d)", len(env.Project.Holders))
+	for _, x := range env.Project.Holders {
+		if perm, ok := x.Permissions["apienabled"]; ok && !perm.Enabled {
+			f.Pos = perm.Pos
+			f.Found = fmt.Sprintf("%s %q sets ApiEnabled to false, and no profile or permission set in the inputs grants it", holderKind(x), x.Name)
+			break
+		}
+	}
+	f.Message = "no profile or permission set in the inputs grants API Enabled"
+	return []finding{f}
 }

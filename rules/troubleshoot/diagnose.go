@@ -78,18 +78,18 @@ func (r Report) Confirmed() int {
 
 // diagnoser holds one run.
 type diagnoser struct {
-	proj    *metadata.Project
-	apps    []*metadata.App
-	diags   []rules.Diagnostic
-	cat     *Catalogue
-	parsed  ParsedError
-	packs   []*rules.Pack
-	rules   map[string]*rules.Rule // evaluated rules by full id
-	used    map[int]bool           // diagnostics already attributed to a cause
-	out     []Cause
-	seq     int
-	env     *checkEnv
-	results map[string][]finding // Go check results by name
+	proj           *metadata.Project
+	apps           []*metadata.App
+	diags          []rules.Diagnostic
+	cat            *Catalogue
+	parsed         ParsedError
+	packs          []*rules.Pack
+	rules          map[string]*rules.Rule // evaluated rules by full id
+	used           map[int]bool           // diagnostics already attributed to a cause
+	out            []Cause
+	seq            int
+	env            *checkEnv
+	results        map[string][]finding // Go check results by name
 	vendorsOmitted bool
 }
 
@@ -165,12 +165,36 @@ func Diagnose(proj *metadata.Project, diags []rules.Diagnostic, cat *Catalogue, 
 	if d.vendorsOmitted && len(rep.Vendors) == 0 {
 		rep.Hints = append(rep.Hints, "a vendor pack (--pack atera-robin, snow-atlas, natero, robomq, autokitteh) adds the vendor's exact callback URL, scopes and flows to this diagnosis")
 	}
+	if n := unreadable(proj); n != "" {
+		rep.Hints = append(rep.Hints, n)
+	}
 	if len(proj.Apps) == 0 {
 		rep.Hints = append(rep.Hints, "no OAuth app was found in the inputs: causes in app settings cannot be confirmed or ruled out")
 	} else if id := parsed.Params["client_id"]; id != "" && len(d.apps) == 1 && len(proj.Apps) > 1 {
 		rep.Hints = append(rep.Hints, fmt.Sprintf("the client_id is the consumer key of %s: only that app is diagnosed", d.apps[0].Name))
 	}
 	return rep
+}
+
+// unreadable says which inputs did not load as app metadata, so the diagnosis
+// cannot cover them.
+func unreadable(proj *metadata.Project) string {
+	var files []string
+	seen := map[string]bool{}
+	for _, p := range proj.Problems {
+		switch p.Code {
+		case metadata.ProblemMalformed, metadata.ProblemUnreadable, metadata.ProblemTooLarge, metadata.ProblemZip,
+			metadata.ProblemWrongRoot, metadata.ProblemWrongNamespace, metadata.ProblemECAOrphan, metadata.ProblemECADuplicate:
+			if !seen[p.Pos.File] {
+				seen[p.Pos.File] = true
+				files = append(files, fmt.Sprintf("%s (%s)", p.Pos.String(), p.Code))
+			}
+		}
+	}
+	if len(files) == 0 {
+		return ""
+	}
+	return "these inputs did not load as app metadata, so the diagnosis does not cover them (run sfapplint check): " + strings.Join(files, ", ")
 }
 
 // focusApps narrows the apps to the one whose consumer key the client sent.
@@ -250,12 +274,15 @@ func (d *diagnoser) cause(c *CauseSpec, specific bool, step int) {
 			case StatusConfirmed:
 				if c.Assumes != "" && !specific {
 					item.Status = StatusUnknown
-					item.Note = joinNotes("if " + c.Assumes, item.Note)
+					item.Note = joinNotes("if "+c.Assumes, item.Note)
 					unknown = append(unknown, item)
 					continue
 				}
 				if c.Assumes != "" {
 					item.Note = joinNotes("assuming "+c.Assumes, item.Note)
+				}
+				if sameSpot(confirmed, item) {
+					continue // a rule already confirmed it there
 				}
 				confirmed = append(confirmed, item)
 			case StatusUnknown:
@@ -286,6 +313,15 @@ func (d *diagnoser) cause(c *CauseSpec, specific bool, step int) {
 	case len(c.Rules) > 0 && c.Check == "":
 		d.vendorsOmitted = true // only rules of packs that were not selected
 	}
+}
+
+func sameSpot(list []Cause, x Cause) bool {
+	for _, c := range list {
+		if c.File == x.File && c.Line == x.Line && c.Column == x.Column && c.App == x.App {
+			return true
+		}
+	}
+	return false
 }
 
 // ruleVerdict says whether rules that reported nothing rule the cause out or
@@ -565,7 +601,7 @@ func (d *diagnoser) readiness(vendor bool) {
 					continue
 				}
 				d.add(Cause{ID: r.FullID(), Title: r.Title, Status: StatusRuledOut, Rule: r.FullID(), Step: last,
-					Message: "not found: " + r.Title})
+					Message: "not the case: " + r.Title})
 			}
 			for _, m := range p.Manual {
 				d.add(d.vendorManual(p, m, "", last))

@@ -1,7 +1,6 @@
 package troubleshoot
 
 import (
-	"bufio"
 	"context"
 	"os"
 	"path/filepath"
@@ -70,29 +69,13 @@ func diagnoseFixture(t *testing.T, dir, text string, packs ...string) Report {
 // contains marker.
 func lineOf(t *testing.T, dir, file, marker string) int {
 	t.Helper()
-	f, err := os.Open(filepath.Join("testdata", dir, filepath.FromSlash(file)))
-	if err != nil {
-		t.Fatalf("opening fixture: %v", err)
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for n := 1; sc.Scan(); n++ {
-		if strings.Contains(sc.Text(), marker) {
-			return n
+	for n, line := range strings.Split(readFixture(t, dir, file), "\n") {
+		if strings.Contains(line, marker) {
+			return n + 1
 		}
 	}
 	t.Fatalf("%s/%s has no line containing %q", dir, file, marker)
 	return 0
-}
-
-func causeByID(rep Report, id string) (Cause, bool) {
-	for _, c := range rep.Causes {
-		if c.ID == id {
-			return c, true
-		}
-	}
-	return Cause{}, false
 }
 
 func statuses(rep Report) []string {

@@ -61,13 +61,15 @@ func normalize(s string) string {
 }
 
 // containsWords reports whether needle occurs in hay on word boundaries; both
-// are normalized.
-func containsWords(hay, needle string) bool {
+// are normalized, and hay is padded with a space at each end (see pad).
+func containsWords(padded, needle string) bool {
 	if needle == "" {
 		return false
 	}
-	return strings.Contains(" "+hay+" ", " "+needle+" ")
+	return strings.Contains(padded, " "+needle+" ")
 }
+
+func pad(s string) string { return " " + s + " " }
 
 // Match finds the entry a parsed error names. Descriptions are matched before
 // codes, because several entries share a code (invalid_grant); a code shared by
@@ -95,13 +97,14 @@ func (c *Catalogue) Match(p ParsedError) Match {
 		return Match{Kind: ByNothing}
 	}
 
+	padded := pad(text)
 	// 1. Messages and patterns: the longest match wins (the most specific text).
 	var best *Entry
 	bestText, bestKind := "", MatchKind("")
 	for _, e := range c.Entries {
 		for _, m := range e.Messages {
 			nm := normalize(m)
-			if containsWords(text, nm) && len(nm) > len(normalize(bestText)) {
+			if len(nm) > len(normalize(bestText)) && containsWords(padded, nm) {
 				best, bestText, bestKind = e, m, ByMessage
 			}
 		}
@@ -136,7 +139,7 @@ func (c *Catalogue) Match(p ParsedError) Match {
 		for _, e := range c.Entries {
 			for _, ec := range e.Codes {
 				nc := normalize(ec)
-				if !containsWords(text, nc) || len(nc) < bestLen {
+				if len(nc) < bestLen || !containsWords(padded, nc) {
 					continue
 				}
 				if len(nc) > bestLen {
@@ -158,7 +161,7 @@ func (c *Catalogue) Match(p ParsedError) Match {
 
 	// 3. The playbook's own question ("approval fails").
 	for _, m := range c.Playbook.Match {
-		if containsWords(text, normalize(m)) {
+		if containsWords(padded, normalize(m)) {
 			return Match{Kind: ByPlaybook, Matched: m}
 		}
 	}
@@ -184,9 +187,9 @@ var grantFlows = map[string]string{
 	"password":           "UP",
 	"device":             "DEV",
 	"device_code":        "DEV",
-	"urn:ietf:params:oauth:grant-type:device_code":   "DEV",
-	"urn:ietf:params:oauth:grant-type:jwt-bearer":    "JWT",
-	"urn:ietf:params:oauth:grant-type:saml2-bearer":  "JWT",
+	"urn:ietf:params:oauth:grant-type:device_code":    "DEV",
+	"urn:ietf:params:oauth:grant-type:jwt-bearer":     "JWT",
+	"urn:ietf:params:oauth:grant-type:saml2-bearer":   "JWT",
 	"urn:ietf:params:oauth:grant-type:token-exchange": "TX",
 }
 

@@ -236,7 +236,9 @@ func firstLine(s string) string {
 
 // parseJSONText finds a JSON object or array in s and reads the error from it.
 func parseJSONText(p *ParsedError, s string) bool {
-	for start := 0; start < len(s); {
+	// A few candidate starts are enough for a pasted body; trying every brace
+	// of a long text would be quadratic.
+	for start, tries := 0, 0; start < len(s) && tries < 8; tries++ {
 		i := strings.IndexAny(s[start:], "{[")
 		if i < 0 {
 			return false
