@@ -9,11 +9,13 @@ package metadata
 // metadata/internal/synth/PERF.md for the figures and the targets.
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -109,11 +111,10 @@ func BenchmarkDiscover(b *testing.B) {
 			b.ReportAllocs()
 			var found int
 			for b.Loop() {
-				inputs, _, err := discover(pkg, root, opts)
-				if err != nil {
+				found = 0
+				if _, err := discover(pkg, root, opts, func(input) { found++ }); err != nil {
 					b.Fatal(err)
 				}
-				found = len(inputs)
 			}
 			if found != total.AppFiles {
 				b.Fatalf("discovered %d files, want %d", found, total.AppFiles)
@@ -185,16 +186,16 @@ func BenchmarkJoin(b *testing.B) {
 		b.Run(fmt.Sprintf("apps=%d", apps), func(b *testing.B) {
 			pkg, root := synthProject(b, apps, 0)
 			opts := Options{WorkDir: root, Limits: DefaultLimits()}
-			inputs, _, err := discover(pkg, root, opts)
-			if err != nil {
+			pool := newParsePool(context.Background(), opts)
+			if _, err := discover(pkg, root, opts, pool.add); err != nil {
 				b.Fatal(err)
 			}
-			docs, info, _ := parseAll(context.Background(), dedupeInputs(inputs), opts)
+			results := pool.wait()
 			b.ReportAllocs()
 			var n int
 			for b.Loop() {
 				proj := &Project{Root: root}
-				join(proj, docs, info)
+				join(proj, results, 0)
 				n = len(proj.Apps)
 			}
 			if want := synth.CountsFor(apps, 0).LoadedApps(); n != want {
@@ -249,4 +250,199 @@ func BenchmarkNewSchema(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// fastParseCases are edge cases for the parseFast/parseXML comparison.
+var fastParseCases = []string{
+	`<a/>`,
+	`<a></a>`,
+	`<a xmlns="u"><b>x</b><c/><d>y&amp;z&lt;&gt;&apos;&quot;</d></a>`,
+	`<?xml version="1.0" encoding="UTF-8"?>` + "\n<a xmlns='u'>\n\t<b >t</b >\n</a>\n",
+	`<?xml version='1.0' encoding='utf-8' standalone='yes' ?><a/>`,
+	`<?xml encoding="UTF-8"?><a/>`,
+	`<?xml version="1.1"?><a/>`,
+	`<?xml version="1.0" encoding="ISO-8859-1"?><a>é</a>`,
+	`<?xml-stylesheet href="x"?><a/>`,
+	"<!-- before --><a><!-- c1 --><!-- c2 --><b/><c><!-- inner --></c><!-- last --></a><!-- after -->",
+	"<a><b>x<!-- mid -->y</b></a>",
+	"<a><!-- c --></a><!-- t -->",
+	"<a><!----><b/></a>",
+	"<a><!-- a--b --><b/></a>",
+	"<a><!-- x- --><b/></a>",
+	"<a><!---x--></a>",
+	"<a>]]></a>",
+	"<a>]]</a>",
+	"<a>a > b</a>",
+	"<a>&#65;</a>",
+	"<a>&foo;</a>",
+	"<a>&amp</a>",
+	"<a>\r\n</a>",
+	"<a>\x01</a>",
+	"<a>\xff</a>",
+	"<a>é ü 日本 \U0001F600</a>",
+	"<a>\uFFFE</a>",
+	"\xEF\xBB\xBF<a/>",
+	"  \n<a/>\n  ",
+	"x<a/>",
+	"<a/>x",
+	"<a/><b/>",
+	"<a><b></a></b>",
+	"<a><b></b>",
+	"<a>",
+	"",
+	"   ",
+	"<a b='1'/>",
+	`<a xmlns="u" xmlns="v"/>`,
+	`<a xmlns = "u" ></a>`,
+	`<a xmlns="u"/ >`,
+	`<a xmlns="u&amp;"/>`,
+	`<a xmlns="u<"/>`,
+	`<a xmlns=u/>`,
+	`<a xmlns="u"><b xmlns=""><c/></b><d/></a>`,
+	`<x:a xmlns:x="u"/>`,
+	"<a><![CDATA[x]]></a>",
+	"<!DOCTYPE a><a/>",
+	"<a><?pi x?></a>",
+	"<1a/>",
+	"<a.b-c_d/>",
+	"<_a/>",
+	"<-a/>",
+	"<é/>",
+	"<a\n\txmlns=\"u\"\n>\n<b\n>v</b></a>",
+	"<a>\n  <b>1</b>\n  <b>2</b>\n  <c>\n    <d>3</d>\n  </c>\n</a>\n",
+	"< a/>",
+	"<a></ a>",
+	"<a/",
+	"<a",
+	"<",
+	"<!--",
+	"<a><!--",
+}
+
+// fastParseSamples returns the inputs the fast parser is compared on: the
+// edge cases above, the fuzz seeds, the loader fixtures, the real corpus
+// (when present) and a synthetic project.
+func fastParseSamples(tb testing.TB) map[string][]byte {
+	out := map[string][]byte{}
+	for i, s := range fastParseCases {
+		out[fmt.Sprintf("case %d", i)] = []byte(s)
+	}
+	for i, s := range fuzzSnippets {
+		out[fmt.Sprintf("snippet %d", i)] = []byte(s)
+	}
+	for name, s := range hostileDocuments() {
+		out["hostile "+name] = []byte(s)
+	}
+	dirs := []string{filepath.Join("testdata", "load"), filepath.Join("testdata", "hostile"), filepath.Join("..", "..", "shared", "corpus")}
+	if env := os.Getenv("SFAPPLINT_CORPUS"); env != "" {
+		dirs = append(dirs, env)
+	}
+	_, root := synthProject(tb, 40, 0)
+	dirs = append(dirs, root)
+	for _, dir := range dirs {
+		_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() || !strings.HasSuffix(p, ".xml") && !strings.Contains(filepath.Base(p), ".") {
+				return nil
+			}
+			if data, err := os.ReadFile(p); err == nil {
+				out[p] = data
+			}
+			return nil
+		})
+	}
+	return out
+}
+
+// compareFastParse checks parseFast against parseXML on src: when the fast
+// parser accepts a document, encoding/xml must accept it too and build the
+// same Document.
+func compareFastParse(src []byte) (fast bool, err error) {
+	fd := parseFast("f.xml", src, DefaultMaxDepth)
+	if fd == nil {
+		return false, nil
+	}
+	sd, serr := parseXML("f.xml", src, DefaultMaxDepth)
+	if serr != nil {
+		return true, fmt.Errorf("parseFast accepted a document encoding/xml rejects: %v", serr)
+	}
+	return true, sameDocument(fd, sd)
+}
+
+func sameDocument(a, b *Document) error {
+	if a.Path != b.Path || !bytes.Equal(a.Source, b.Source) || !slices.Equal(a.lines, b.lines) {
+		return fmt.Errorf("path, source or line table differ")
+	}
+	if !slices.Equal(a.DoubleHyphens, b.DoubleHyphens) {
+		return fmt.Errorf("double hyphens %v, want %v", a.DoubleHyphens, b.DoubleHyphens)
+	}
+	var ea, eb []*Element
+	var walk func(e *Element, out *[]*Element)
+	walk = func(e *Element, out *[]*Element) {
+		*out = append(*out, e)
+		for _, c := range e.Children {
+			walk(c, out)
+		}
+	}
+	walk(a.Root, &ea)
+	walk(b.Root, &eb)
+	if len(ea) != len(eb) {
+		return fmt.Errorf("%d elements, want %d", len(ea), len(eb))
+	}
+	index := func(list []*Element, e *Element) int {
+		if e == nil {
+			return -1
+		}
+		return slices.Index(list, e)
+	}
+	for i := range ea {
+		x, y := ea[i], eb[i]
+		if x.Name != y.Name || x.Space != y.Space || x.Text != y.Text || x.Pos != y.Pos || x.SelfClosing != y.SelfClosing ||
+			x.StartOffset != y.StartOffset || x.ContentStart != y.ContentStart || x.ContentEnd != y.ContentEnd || x.EndOffset != y.EndOffset ||
+			x.prefix != y.prefix || len(x.Children) != len(y.Children) || index(ea, x.Parent) != index(eb, y.Parent) {
+			return fmt.Errorf("element %d: got %+v, want %+v", i, *x, *y)
+		}
+	}
+	if len(a.Comments) != len(b.Comments) {
+		return fmt.Errorf("%d comments, want %d", len(a.Comments), len(b.Comments))
+	}
+	for i := range a.Comments {
+		x, y := a.Comments[i], b.Comments[i]
+		if x.Text != y.Text || x.Pos != y.Pos || x.Offset != y.Offset || x.End != y.End || index(ea, x.Next) != index(eb, y.Next) {
+			return fmt.Errorf("comment %d: got %+v, want %+v", i, x, y)
+		}
+	}
+	return nil
+}
+
+// TestParseFastMatchesEncodingXML holds the fast parser to encoding/xml: on
+// every sample it accepts, the Document is the same; every file the generator
+// writes (plain Salesforce metadata) takes the fast path.
+func TestParseFastMatchesEncodingXML(t *testing.T) {
+	accepted := 0
+	for name, src := range fastParseSamples(t) {
+		fast, err := compareFastParse(src)
+		if err != nil {
+			t.Errorf("%s: %v\n%s", name, err, src)
+		}
+		if fast {
+			accepted++
+		} else if isSynthAppFile(name) {
+			t.Errorf("%s: a plain metadata file fell back to encoding/xml", name)
+		}
+	}
+	if accepted < 100 {
+		t.Errorf("only %d samples took the fast path", accepted)
+	}
+	t.Logf("%d samples took the fast path", accepted)
+}
+
+func FuzzParseFast(f *testing.F) {
+	for _, src := range fastParseSamples(f) {
+		f.Add(src)
+	}
+	f.Fuzz(func(t *testing.T, src []byte) {
+		if _, err := compareFastParse(src); err != nil {
+			t.Fatal(err)
+		}
+	})
 }

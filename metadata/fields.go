@@ -146,42 +146,118 @@ func LookupField(path string) (FieldSpec, bool) {
 	return FieldSpec{}, false
 }
 
-// buildFields fills app.fields from the app's documents.
-func buildFields(app *App) {
-	for _, spec := range fieldSpecs {
+// fieldPlan is a field spec with its source for one app kind, split once
+// (building the model of an app must not re-split paths for every app).
+type fieldPlan struct {
+	spec    *FieldSpec
+	src     Source
+	source  string   // src.String()
+	parents []string // element names from the root to the parent
+	leaf    string   // the element's own name
+}
+
+// planGroup is the plans whose elements share a parent element: its children
+// are scanned once for all of them.
+type planGroup struct {
+	typ     Type
+	parents []string
+	plans   []int            // indexes into the kind's plans
+	byLeaf  map[string][]int // element name -> plans it feeds
+}
+
+// fieldPlan tables of one app kind: the extracted (not derived) fields in
+// table order, grouped by parent element.
+type kindPlans struct {
+	plans  []fieldPlan
+	groups []planGroup
+}
+
+var fieldPlans = map[AppKind]*kindPlans{
+	KindConnectedApp: planFields(KindConnectedApp),
+	KindECA:          planFields(KindECA),
+}
+
+func planFields(k AppKind) *kindPlans {
+	kp := &kindPlans{}
+	groupOf := map[string]int{}
+	for i := range fieldSpecs {
+		spec := &fieldSpecs[i]
 		if spec.Derived != "" {
 			continue
 		}
-		src := spec.SourceFor(app.Kind)
+		src := spec.SourceFor(k)
 		if src.Type == "" {
 			continue
 		}
-		app.setField(extract(app, spec, src))
+		parts := strings.Split(src.Elem, "/")
+		plan := fieldPlan{spec: spec, src: src, source: src.String(), parents: parts[:len(parts)-1], leaf: parts[len(parts)-1]}
+		idx := len(kp.plans)
+		kp.plans = append(kp.plans, plan)
+		key := string(src.Type) + "/" + strings.Join(plan.parents, "/")
+		g, ok := groupOf[key]
+		if !ok {
+			g = len(kp.groups)
+			groupOf[key] = g
+			kp.groups = append(kp.groups, planGroup{typ: src.Type, parents: plan.parents, byLeaf: map[string][]int{}})
+		}
+		kp.groups[g].plans = append(kp.groups[g].plans, idx)
+		kp.groups[g].byLeaf[plan.leaf] = append(kp.groups[g].byLeaf[plan.leaf], idx)
+	}
+	return kp
+}
+
+// buildFields fills app.fields from the app's documents: each parent
+// element's children are scanned once, and the fields of one app are
+// allocated together.
+func buildFields(app *App) {
+	kp := fieldPlans[app.Kind]
+	plans := kp.plans
+	if app.fields == nil {
+		app.fields = make(map[string]*Field, len(plans)+8) // + the derived fields
+	}
+	fields := make([]Field, len(plans))
+	found := make([][]*Element, len(plans))
+	for _, g := range kp.groups {
+		doc := app.Docs[g.typ]
+		var parent *Element
+		complete := false
+		if doc != nil {
+			parent, complete = doc.Root, true
+			for _, name := range g.parents {
+				next := parent.Child(name)
+				if next == nil {
+					complete = false
+					break
+				}
+				parent = next
+			}
+		}
+		if complete {
+			for j, c := range parent.Children {
+				for _, i := range g.byLeaf[c.Name] {
+					if found[i] == nil {
+						found[i] = parent.Children[j : j+1 : j+1] // no copy for the usual single element
+					} else {
+						found[i] = append(found[i], c)
+					}
+				}
+			}
+		}
+		for _, i := range g.plans {
+			extract(&fields[i], app, &plans[i], doc, parent, found[i])
+		}
+	}
+	for i := range fields {
+		app.setField(&fields[i])
 	}
 	deriveFields(app)
 }
 
-// locate finds the element at src in the app, and the parent that holds or would hold it.
-func locate(app *App, src Source) (doc *Document, parent *Element, elems []*Element) {
-	doc = app.Docs[src.Type]
-	if doc == nil {
-		return nil, nil, nil
-	}
-	parts := strings.Split(src.Elem, "/")
-	parent = doc.Root
-	for _, p := range parts[:len(parts)-1] {
-		next := parent.Child(p)
-		if next == nil {
-			return doc, parent, nil
-		}
-		parent = next
-	}
-	return doc, parent, parent.ChildrenNamed(parts[len(parts)-1])
-}
-
-func extract(app *App, spec FieldSpec, src Source) *Field {
-	f := &Field{Path: spec.Path, Kind: spec.Kind, Source: src.String()}
-	doc, parent, elems := locate(app, src)
+// extract fills f with the field of plan: elems are the elements found in
+// parent (the element that holds or would hold them) of doc.
+func extract(f *Field, app *App, plan *fieldPlan, doc *Document, parent *Element, elems []*Element) {
+	spec, src := plan.spec, plan.src
+	*f = Field{Path: spec.Path, Kind: spec.Kind, Source: plan.source}
 	f.Doc, f.Parent = doc, parent
 	switch {
 	case parent != nil:
@@ -193,7 +269,7 @@ func extract(app *App, spec FieldSpec, src Source) *Field {
 		if d := spec.DefaultFor(app.Kind); d != nil {
 			f.Value, f.Canonical, f.Default = d, d, true
 		}
-		return f
+		return
 	}
 	el := elems[0]
 	f.Elem, f.Present, f.Pos = el, true, el.Pos
@@ -215,7 +291,7 @@ func extract(app *App, spec FieldSpec, src Source) *Field {
 		f.Value, f.Canonical = text, text
 	case KindEnum:
 		f.Value, f.Canonical = text, text
-		if c, ok := canonicalEnum(spec, text); ok {
+		if c, ok := canonicalEnum(*spec, text); ok {
 			f.Canonical = c
 		} else {
 			f.Invalid = true
@@ -248,7 +324,6 @@ func extract(app *App, spec FieldSpec, src Source) *Field {
 			f.Canonical = f.Value
 		}
 	}
-	return f
 }
 
 func canonicalEnum(spec FieldSpec, text string) (string, bool) {

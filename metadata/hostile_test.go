@@ -8,6 +8,7 @@ import (
 	"hash/crc32"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -143,6 +144,8 @@ func TestHostileInputs(t *testing.T) {
 		setup  func(t *testing.T, dir string) []string // returns further paths to load
 		limits Limits
 		want   []hostileWant
+		// maxAlloc bounds the bytes Load may allocate (0: 64 MB).
+		maxAlloc uint64
 		// check makes further assertions on the project.
 		check func(t *testing.T, p *Project)
 	}{
@@ -170,7 +173,8 @@ func TestHostileInputs(t *testing.T) {
 				}
 				return nil
 			},
-			want: []hostileWant{{ProblemTooLarge, "connectedApps/Huge.connectedApp-meta.xml", "1:1", "file is 209715200 bytes, over the 16777216-byte limit (--max-file-size); not read"}},
+			want:     []hostileWant{{ProblemTooLarge, "connectedApps/Huge.connectedApp-meta.xml", "1:1", "file is 209715200 bytes, over the 16777216-byte limit (--max-file-size); not read"}},
+			maxAlloc: 4 << 20, // the file is refused by its size, not read up to the limit
 		},
 		{
 			name:  "100,000-deep nesting",
@@ -338,12 +342,23 @@ func TestHostileInputs(t *testing.T) {
 			writeFile(t, dir, "connectedApps/Companion.connectedApp-meta.xml", string(companion))
 			paths := append([]string{"."}, tt.setup(t, dir)...)
 
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
 			start := time.Now()
 			p := mustLoad(t, Options{WorkDir: dir, Paths: paths, Limits: tt.limits})
 			elapsed := time.Since(start)
-			t.Logf("Load took %v", elapsed)
+			runtime.ReadMemStats(&after)
+			alloc := after.TotalAlloc - before.TotalAlloc
+			t.Logf("Load took %v and allocated %d KB", elapsed, alloc>>10)
 			if elapsed > 5*time.Second {
 				t.Errorf("Load took %v on hostile input", elapsed)
+			}
+			limit := tt.maxAlloc
+			if limit == 0 {
+				limit = 64 << 20
+			}
+			if alloc > limit {
+				t.Errorf("Load allocated %d KB, over %d KB", alloc>>10, limit>>10)
 			}
 
 			var got []hostileWant

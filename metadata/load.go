@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"unicode/utf8"
 )
@@ -135,7 +136,7 @@ func Load(ctx context.Context, opts Options) (*Project, error) {
 			proj.Documents = append(proj.Documents, r.doc)
 		}
 	}
-	join(proj, results)
+	join(proj, results, opts.Workers)
 	sortProblems(proj.Problems)
 	return proj, ctx.Err()
 }
@@ -322,8 +323,17 @@ func readFile(path string, limit int64, scratch *[]byte) ([]byte, error) {
 		buf = make([]byte, 32<<10)
 	}
 	n := 0
+	statted := false
 	for int64(n) <= limit {
 		if n == len(buf) {
+			// More than a buffer full: ask the size once, so that a huge file is
+			// refused without being read (small files never pay for the fstat).
+			var st syscall.Stat_t
+			if !statted && syscall.Fstat(fd, &st) == nil && st.Size > limit {
+				*scratch = buf
+				return nil, &tooLargeError{size: st.Size}
+			}
+			statted = true
 			buf = append(buf, make([]byte, len(buf))...)
 		}
 		end := int64(len(buf))
@@ -357,6 +367,9 @@ func readFileOS(path string, limit int64) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.Size() > limit {
+		return nil, &tooLargeError{size: st.Size()}
+	}
 	data, err := io.ReadAll(io.LimitReader(f, limit+1))
 	if err != nil {
 		return nil, err
@@ -587,7 +600,7 @@ func suffixOf(t Type) string {
 
 // join builds the apps and permission holders from the parsed documents.
 // Apps are found by name in a map: linear in the number of files.
-func join(proj *Project, results []parsed) {
+func join(proj *Project, results []parsed, workers int) {
 	headers := map[string]*App{}
 	var children []parsed
 	for _, p := range results {
@@ -648,9 +661,10 @@ func join(proj *Project, results []parsed) {
 		}
 		app.Docs[p.typ] = d
 	}
+	// Each app's model is built from its own files only: in parallel.
+	forEachParallel(len(proj.Apps), workers, func(i int) { buildFields(proj.Apps[i]) })
 	owner := map[string]string{}
 	for _, app := range proj.Apps {
-		buildFields(app)
 		for _, d := range app.Docs {
 			owner[d.Path] = app.Name
 		}
@@ -666,6 +680,39 @@ func join(proj *Project, results []parsed) {
 		}
 		return proj.Apps[i].Kind < proj.Apps[j].Kind
 	})
+}
+
+// forEachParallel calls fn(0) ... fn(n-1) on up to workers goroutines
+// (0: GOMAXPROCS), handing out indexes in chunks.
+func forEachParallel(n, workers int, fn func(i int)) {
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	const chunk = 64
+	if workers == 1 || n <= chunk {
+		for i := 0; i < n; i++ {
+			fn(i)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(workers, (n+chunk-1)/chunk) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				start := int(next.Add(chunk)) - chunk
+				if start >= n {
+					return
+				}
+				for i := start; i < min(start+chunk, n); i++ {
+					fn(i)
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 func holderOf(d *Document, p parsed) *PermissionHolder {

@@ -244,14 +244,14 @@ type holderSummary struct {
 	Type       Type
 	Name       string
 	Label      string
-	ApiEnabled bool
+	APIEnabled bool
 }
 
 func summarizeHolders(p *Project) []holderSummary {
 	out := []holderSummary{}
 	for _, h := range p.Holders {
 		_, on := h.Grants("ApiEnabled")
-		out = append(out, holderSummary{Type: h.Type, Name: h.Name, Label: h.Label, ApiEnabled: on})
+		out = append(out, holderSummary{Type: h.Type, Name: h.Name, Label: h.Label, APIEnabled: on})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out
@@ -290,8 +290,8 @@ func TestLoadSourceTree(t *testing.T) {
 		t.Errorf("apps (-want +got):\n%s", diff)
 	}
 	wantHolders := []holderSummary{
-		{Type: TypeProfile, Name: "Acme Reader", Label: "Acme Reader", ApiEnabled: false},
-		{Type: TypePermissionSet, Name: "Acme_Integration", Label: "Acme Integration", ApiEnabled: true},
+		{Type: TypeProfile, Name: "Acme Reader", Label: "Acme Reader", APIEnabled: false},
+		{Type: TypePermissionSet, Name: "Acme_Integration", Label: "Acme Integration", APIEnabled: true},
 	}
 	if diff := cmp.Diff(wantHolders, summarizeHolders(p)); diff != "" {
 		t.Errorf("holders (-want +got):\n%s", diff)
@@ -992,7 +992,7 @@ func TestClassify(t *testing.T) {
 		{"a.b.permissionset-meta.xml", TypePermissionSet, "a.b", FormatSource, true},
 		{"connectedApps/A.connectedApp", TypeConnectedApp, "A", FormatMDAPI, true},
 		{"zip!unpackaged/extlClntAppOauthPolicies/P.ecaOauthPlcy", TypeECAOauthPolicies, "P", FormatMDAPI, true},
-		{"other/A.connectedApp", TypeUnknown, "", 0, false},   // mdapi files only in their directory
+		{"other/A.connectedApp", TypeUnknown, "", 0, false},         // mdapi files only in their directory
 		{"connectedApps/A.connectedapp", TypeUnknown, "", 0, false}, // suffix case matters
 		{"classes/A.cls-meta.xml", TypeUnknown, "", 0, false},
 		{".connectedApp-meta.xml", TypeUnknown, "", 0, false},

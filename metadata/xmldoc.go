@@ -8,6 +8,7 @@ import (
 	"io"
 	"sort"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -138,6 +139,17 @@ func ParseDocument(path string, src []byte, lim ParseLimits) (*Document, error) 
 	if maxDepth <= 0 {
 		maxDepth = DefaultMaxDepth
 	}
+	// Nearly every metadata file is plain UTF-8 XML that parseFast reads,
+	// several times faster than encoding/xml; everything else, and every
+	// error, goes through encoding/xml.
+	if doc := parseFast(path, src, maxDepth); doc != nil {
+		return doc, nil
+	}
+	return parseXML(path, src, maxDepth)
+}
+
+// parseXML is ParseDocument through encoding/xml: any input, exact errors.
+func parseXML(path string, src []byte, maxDepth int) (*Document, error) {
 	doc := &Document{Path: path, Source: src}
 	doc.lines = lineStarts(src)
 
@@ -476,4 +488,407 @@ func orig(out, src []byte) []byte {
 		return src
 	}
 	return out
+}
+
+// parseFast parses the common case of a metadata file without encoding/xml:
+// UTF-8 (an optional <?xml version="1.0" encoding="UTF-8"?> declaration),
+// unprefixed element names, at most an xmlns attribute per element, text with
+// the five predefined entities, and comments without "--". It returns nil as
+// soon as it meets anything else (a BOM, CR, CDATA, a DTD, processing
+// instructions, character references, prefixes, other attributes, control
+// characters, invalid UTF-8) or anything malformed; ParseDocument then reads
+// the file with encoding/xml, which also words every error. For what it
+// accepts, the Document is exactly the one parseXML builds (a differential
+// test and fuzz target in bench_test.go hold it to that).
+func parseFast(path string, src []byte, maxDepth int) *Document {
+	doc := &Document{Path: path, Source: src, lines: lineStarts(src)}
+	names := internPool.Get().(*internTable)
+	defer internPool.Put(names)
+	n := len(src)
+	i := 0
+	if bytes.HasPrefix(src, []byte("<?xml")) {
+		if i = scanXMLDecl(src); i < 0 {
+			return nil
+		}
+	}
+	var stackBuf [16]*Element
+	stack := stackBuf[:0]
+	text := make([]byte, 0, 256)
+	var pending []int // indexes into doc.Comments waiting for their next sibling
+	pendingDepth := -1
+	// pos computes positions incrementally: offsets only grow.
+	line, lineStart := 0, 0
+	pos := func(off int) Pos {
+		for line+1 < len(doc.lines) && doc.lines[line+1] <= off {
+			line++
+			lineStart = doc.lines[line]
+		}
+		return Pos{File: path, Line: line + 1, Column: utf8.RuneCount(src[lineStart:off]) + 1}
+	}
+	for i < n {
+		if src[i] != '<' {
+			// Character data up to the next '<'.
+			j := i
+			for j < n {
+				b := src[j]
+				if fastText[b] == 0 {
+					j++
+					continue
+				}
+				if b == '<' {
+					break
+				}
+				switch {
+				case b == '&':
+					if len(stack) == 0 {
+						return nil
+					}
+					text = append(text, src[i:j]...)
+					r, size := predefinedEntity(src[j:])
+					if size == 0 {
+						return nil
+					}
+					text = append(text, r)
+					j += size
+					i = j
+					continue
+				case b == ']':
+					if bytes.HasPrefix(src[j:], []byte("]]>")) {
+						return nil
+					}
+					j++
+				case b >= utf8.RuneSelf:
+					r, size := utf8.DecodeRune(src[j:])
+					if r == utf8.RuneError && size == 1 || !isInXMLCharRange(r) {
+						return nil
+					}
+					j += size
+				default: // control characters, CR
+					return nil
+				}
+			}
+			if len(stack) == 0 {
+				if len(bytes.TrimLeft(src[i:j], " \t\n")) > 0 {
+					return nil // text outside the root element
+				}
+			} else {
+				text = append(text, src[i:j]...)
+			}
+			i = j
+			continue
+		}
+		if i+1 >= n {
+			return nil
+		}
+		switch src[i+1] {
+		case '/': // end tag
+			name, j := scanFastName(src, i+2)
+			if name == nil {
+				return nil
+			}
+			for j < n && (src[j] == ' ' || src[j] == '\t' || src[j] == '\n') {
+				j++
+			}
+			if j >= n || src[j] != '>' || len(stack) == 0 {
+				return nil
+			}
+			j++
+			el := stack[len(stack)-1]
+			if string(name) != el.Name {
+				return nil
+			}
+			stack = stack[:len(stack)-1]
+			el.ContentEnd, el.EndOffset = i, j
+			if len(el.Children) == 0 {
+				el.Text = names.text(text)
+			}
+			text = text[:0]
+			if pendingDepth > len(stack) {
+				pending, pendingDepth = pending[:0], -1
+			}
+			i = j
+		case '!':
+			if !bytes.HasPrefix(src[i:], []byte("<!--")) {
+				return nil // CDATA, DTD
+			}
+			k := bytes.Index(src[i+4:], []byte("-->"))
+			if k < 0 {
+				return nil
+			}
+			body := src[i+4 : i+4+k]
+			if bytes.Contains(body, []byte("--")) || len(body) > 0 && body[len(body)-1] == '-' || !validFastComment(body) {
+				return nil
+			}
+			end := i + 4 + k + 3
+			doc.Comments = append(doc.Comments, Comment{Text: string(body), Pos: pos(i), Offset: i, End: end})
+			if pendingDepth != len(stack) {
+				pending = pending[:0]
+			}
+			pending = append(pending, len(doc.Comments)-1)
+			pendingDepth = len(stack)
+			i = end
+		case '?':
+			return nil
+		default: // start tag
+			name, j := scanFastName(src, i+1)
+			if name == nil {
+				return nil
+			}
+			space, declared := "", false
+			if len(stack) > 0 {
+				space = stack[len(stack)-1].Space
+			}
+			selfClosing := false
+			for {
+				k := j
+				for k < n && (src[k] == ' ' || src[k] == '\t' || src[k] == '\n') {
+					k++
+				}
+				if k >= n {
+					return nil
+				}
+				if src[k] == '>' {
+					j = k + 1
+					break
+				}
+				if src[k] == '/' {
+					if k+1 < n && src[k+1] == '>' {
+						j, selfClosing = k+2, true
+						break
+					}
+					return nil
+				}
+				if k == j || declared {
+					return nil
+				}
+				attr, k := scanFastName(src, k)
+				if string(attr) != "xmlns" {
+					return nil
+				}
+				for k < n && (src[k] == ' ' || src[k] == '\t' || src[k] == '\n') {
+					k++
+				}
+				if k >= n || src[k] != '=' {
+					return nil
+				}
+				k++
+				for k < n && (src[k] == ' ' || src[k] == '\t' || src[k] == '\n') {
+					k++
+				}
+				if k >= n || src[k] != '"' && src[k] != '\'' {
+					return nil
+				}
+				q := src[k]
+				v := k + 1
+				for v < n && src[v] != q {
+					if b := src[v]; b < 0x20 || b >= utf8.RuneSelf || b == '<' || b == '&' {
+						return nil
+					}
+					v++
+				}
+				if v >= n {
+					return nil
+				}
+				space, declared = names.str(src[k+1:v]), true
+				j = v + 1
+			}
+			if len(stack) >= maxDepth {
+				return nil
+			}
+			el := &Element{Name: names.str(name), Space: space, Pos: pos(i), StartOffset: i, ContentStart: j}
+			if declared {
+				el.nsDecl = map[string]string{"": space}
+			}
+			if len(stack) == 0 {
+				if doc.Root != nil {
+					return nil
+				}
+				doc.Root = el
+			} else {
+				parent := stack[len(stack)-1]
+				el.Parent = parent
+				parent.Children = append(parent.Children, el)
+			}
+			if pendingDepth == len(stack) {
+				for _, ci := range pending {
+					doc.Comments[ci].Next = el
+				}
+				pending, pendingDepth = pending[:0], -1
+			}
+			text = text[:0]
+			if selfClosing {
+				el.SelfClosing = true
+				el.ContentEnd, el.EndOffset = j, j
+				if pendingDepth > len(stack) {
+					pending, pendingDepth = pending[:0], -1
+				}
+			} else {
+				stack = append(stack, el)
+			}
+			i = j
+		}
+	}
+	if len(stack) > 0 || doc.Root == nil {
+		return nil
+	}
+	return doc
+}
+
+// fastText marks the bytes that end a run of plain character data for parseFast.
+var fastText = func() (t [256]byte) {
+	for b := 0; b < 0x20; b++ {
+		if b != '\t' && b != '\n' {
+			t[b] = 1
+		}
+	}
+	for b := utf8.RuneSelf; b < 256; b++ {
+		t[b] = 1
+	}
+	t['<'], t['&'], t[']'] = 1, 1, 1
+	return t
+}()
+
+// scanFastName scans an unprefixed ASCII XML name at src[i:]; it returns nil
+// for anything else (no name, a prefix, a non-ASCII name).
+func scanFastName(src []byte, i int) ([]byte, int) {
+	j := i
+	for j < len(src) {
+		b := src[j]
+		if 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || b == '_' || j > i && ('0' <= b && b <= '9' || b == '.' || b == '-') {
+			j++
+			continue
+		}
+		if b == ':' || b >= utf8.RuneSelf {
+			return nil, j
+		}
+		break
+	}
+	if j == i {
+		return nil, j
+	}
+	return src[i:j], j
+}
+
+// scanXMLDecl accepts <?xml version="1.0" encoding="UTF-8" standalone="..."?>
+// (each attribute optional, in that order, either quote) at the start of src
+// and returns the offset after it, or -1.
+func scanXMLDecl(src []byte) int {
+	end := bytes.Index(src, []byte("?>"))
+	if end < 0 {
+		return -1
+	}
+	decl := string(src[len("<?xml"):end])
+	if decl != "" && decl[0] != ' ' && decl[0] != '\t' && decl[0] != '\n' {
+		return -1 // e.g. <?xml-stylesheet
+	}
+	for _, attr := range []string{"version", "encoding", "standalone"} {
+		rest := strings.TrimLeft(decl, " \t\n")
+		if !strings.HasPrefix(rest, attr) {
+			continue
+		}
+		rest = strings.TrimLeft(rest[len(attr):], " \t\n")
+		if !strings.HasPrefix(rest, "=") {
+			return -1
+		}
+		rest = strings.TrimLeft(rest[1:], " \t\n")
+		if rest == "" || rest[0] != '"' && rest[0] != '\'' {
+			return -1
+		}
+		q := strings.IndexByte(rest[1:], rest[0])
+		if q < 0 {
+			return -1
+		}
+		val := rest[1 : 1+q]
+		switch attr {
+		case "version":
+			if val != "1.0" {
+				return -1
+			}
+		case "encoding":
+			if !strings.EqualFold(val, "utf-8") {
+				return -1
+			}
+		case "standalone":
+			if val != "yes" && val != "no" {
+				return -1
+			}
+		}
+		decl = rest[2+q:]
+		if decl != "" && decl[0] != ' ' && decl[0] != '\t' && decl[0] != '\n' {
+			return -1
+		}
+	}
+	if strings.Trim(decl, " \t\n") != "" {
+		return -1
+	}
+	return end + 2
+}
+
+// predefinedEntity decodes one of the five predefined entity references at
+// the start of s, returning its size (0 for anything else).
+func predefinedEntity(s []byte) (byte, int) {
+	for _, e := range [...]struct {
+		ref string
+		r   byte
+	}{{"&lt;", '<'}, {"&gt;", '>'}, {"&amp;", '&'}, {"&apos;", '\''}, {"&quot;", '"'}} {
+		if bytes.HasPrefix(s, []byte(e.ref)) {
+			return e.r, len(e.ref)
+		}
+	}
+	return 0, 0
+}
+
+// validFastComment reports whether a comment body holds only characters
+// parseFast accepts anywhere: tab, LF, printable ASCII, valid UTF-8.
+func validFastComment(b []byte) bool {
+	for i := 0; i < len(b); {
+		c := b[i]
+		if c < utf8.RuneSelf {
+			if c < 0x20 && c != '\t' && c != '\n' {
+				return false
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size == 1 || !isInXMLCharRange(r) {
+			return false
+		}
+		i += size
+	}
+	return true
+}
+
+// isInXMLCharRange is XML 1.0's Char production, as encoding/xml checks it.
+func isInXMLCharRange(r rune) bool {
+	return r == 0x09 || r == 0x0A || r == 0x0D ||
+		r >= 0x20 && r <= 0xD7FF ||
+		r >= 0xE000 && r <= 0xFFFD ||
+		r >= 0x10000 && r <= 0x10FFFF
+}
+
+// internTable shares the strings of element names and short texts within a
+// parse (and across the parses of one pooled table): metadata repeats a few
+// hundred names and values such as "true" thousands of times.
+type internTable struct{ m map[string]string }
+
+var internPool = sync.Pool{New: func() any { return &internTable{m: make(map[string]string, 256)} }}
+
+func (t *internTable) str(b []byte) string {
+	if s, ok := t.m[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	if len(t.m) < 4096 {
+		t.m[s] = s
+	}
+	return s
+}
+
+// text interns short values and copies the rest.
+func (t *internTable) text(b []byte) string {
+	if len(b) <= 32 {
+		return t.str(b)
+	}
+	return string(b)
 }

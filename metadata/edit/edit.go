@@ -198,6 +198,9 @@ func (e *editor) file(t metadata.Type, create bool) (*file, error) {
 		return f, nil
 	}
 	if d := e.app.Docs[t]; d != nil {
+		if enc := declaredEncoding(d.Source); enc != "" && !utf8Compatible(enc) {
+			return nil, fmt.Errorf("%s declares encoding %q; sfapplint edits only UTF-8 files", d.Path, enc)
+		}
 		f := &file{typ: t, path: d.Path, before: d.Source, src: d.Source, doc: d}
 		f.st = detectStyle(d)
 		e.files[t] = f
@@ -228,7 +231,7 @@ func (e *editor) mutate(f *file, start, end int, repl string) error {
 	buf = append(buf, f.src[end:]...)
 	doc, err := metadata.ParseDocument(f.path, buf, metadata.ParseLimits{})
 	if err != nil {
-		return fmt.Errorf("internal error: the edit would make %s malformed (%v)", f.path, err)
+		return fmt.Errorf("internal error: the edit would make %s malformed: %w", f.path, err)
 	}
 	f.src, f.doc = buf, doc
 	return nil
@@ -720,6 +723,40 @@ func tagsOf(src []byte, el *metadata.Element) (open, closeTag string) {
 		raw = strings.TrimRight(raw, " \t\r\n") + ">"
 	}
 	return raw, "</" + name + ">"
+}
+
+// declaredEncoding returns the encoding named in the XML declaration, or "".
+func declaredEncoding(src []byte) string {
+	src = bytes.TrimPrefix(src, []byte{0xEF, 0xBB, 0xBF})
+	if !bytes.HasPrefix(src, []byte("<?xml")) {
+		return ""
+	}
+	end := bytes.Index(src, []byte("?>"))
+	if end < 0 {
+		return ""
+	}
+	decl := string(src[:end])
+	i := strings.Index(decl, "encoding")
+	if i < 0 {
+		return ""
+	}
+	rest := strings.TrimLeft(decl[i+len("encoding"):], " \t\r\n=")
+	if rest == "" || (rest[0] != '"' && rest[0] != '\'') {
+		return ""
+	}
+	q := rest[0]
+	if j := strings.IndexByte(rest[1:], q); j >= 0 {
+		return rest[1 : j+1]
+	}
+	return ""
+}
+
+func utf8Compatible(enc string) bool {
+	switch strings.ToLower(enc) {
+	case "utf-8", "utf8", "us-ascii", "ascii":
+		return true
+	}
+	return false
 }
 
 // lineIndent returns the spaces and tabs between the start of off's line and

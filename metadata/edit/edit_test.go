@@ -39,7 +39,7 @@ func readCase(t *testing.T, path string) caseSpec {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	spec := caseSpec{expect: map[string]string{}, mayChange: map[string]bool{}}
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
@@ -110,7 +110,6 @@ func TestFixtures(t *testing.T) {
 		t.Fatal("no fixtures under testdata/cases")
 	}
 	for _, c := range cases {
-		c := c
 		t.Run(c.Name(), func(t *testing.T) {
 			dir := filepath.Join("testdata", "cases", c.Name())
 			spec := readCase(t, filepath.Join(dir, "edits.txt"))
@@ -205,8 +204,8 @@ func copyTree(t *testing.T, src, dst string) {
 
 // fieldSnap is what a rule can see of a field, without positions.
 type fieldSnap struct {
-	Value                    any
-	Canonical                any
+	Value                     any
+	Canonical                 any
 	Present, Default, Invalid bool
 }
 

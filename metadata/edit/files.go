@@ -144,7 +144,7 @@ func (e *editor) newFile(t metadata.Type) (*file, error) {
 	p := SiblingPath(header.Path, metadata.TypeExternalClientApp, t, component)
 	doc, err := metadata.ParseDocument(p, src, metadata.ParseLimits{})
 	if err != nil {
-		return nil, fmt.Errorf("internal error: new %s file is malformed: %v", t, err)
+		return nil, fmt.Errorf("internal error: new %s file is malformed: %w", t, err)
 	}
 	return &file{typ: t, path: p, src: src, doc: doc, created: true, st: detectStyle(doc)}, nil
 }

@@ -101,7 +101,10 @@ func locateParent(doc *metadata.Document, elemPath string) (parent *metadata.Ele
 
 func (e *editor) repeatedList(spec metadata.FieldSpec, src metadata.Source, op Op, values []string) (bool, error) {
 	f, err := e.file(src.Type, false)
-	if err != nil || f == nil {
+	if err != nil {
+		return false, err
+	}
+	if f == nil {
 		return false, fmt.Errorf("the app has no %s file", src.Type)
 	}
 	changed := false
@@ -386,17 +389,17 @@ func findConflicts(edits []Edit) map[int]string {
 				field, value = "oauth.consumerSecretOptional", fmt.Sprint(!b)
 			}
 		}
-		switch {
-		case ed.Op == OpSet && (spec.Kind == metadata.KindBool):
-			if b, ok := metadata.ParseBool(value); ok {
-				value = fmt.Sprint(b)
-			}
-		case ed.Op == OpSet && spec.Kind == metadata.KindEnum:
-			if c, ok := metadata.CanonicalValue(field, value); ok {
-				value = c
-			}
-		}
 		if ed.Op == OpSet {
+			switch spec.Kind {
+			case metadata.KindBool:
+				if b, ok := metadata.ParseBool(value); ok {
+					value = fmt.Sprint(b)
+				}
+			case metadata.KindEnum:
+				if c, ok := metadata.CanonicalValue(field, value); ok {
+					value = c
+				}
+			}
 			if sets[field] == nil {
 				sets[field] = map[string][]int{}
 			}
@@ -405,11 +408,12 @@ func findConflicts(edits []Edit) map[int]string {
 		}
 		for _, v := range strings.FieldsFunc(value, func(r rune) bool { return r == ',' || r == '\n' || r == '\r' }) {
 			v = strings.TrimSpace(v)
-			if spec.Kind == metadata.KindScopes {
+			switch spec.Kind {
+			case metadata.KindScopes:
 				if c, ok := metadata.CanonicalScope(v); ok {
 					v = c
 				}
-			} else if spec.Kind == metadata.KindList {
+			case metadata.KindList:
 				v = strings.ToLower(v)
 			}
 			k := field + "\x00" + v

@@ -27,8 +27,8 @@ func (w Writer) WriteFile(path string, data []byte, mode os.FileMode) error {
 	}
 	name := tmp.Name()
 	fail := func(err error) error {
-		tmp.Close()
-		os.Remove(name)
+		_ = tmp.Close()
+		_ = os.Remove(name)
 		return err
 	}
 	if _, err := tmp.Write(data); err != nil {
@@ -41,7 +41,7 @@ func (w Writer) WriteFile(path string, data []byte, mode os.FileMode) error {
 		return fail(err)
 	}
 	if err := tmp.Close(); err != nil {
-		os.Remove(name)
+		_ = os.Remove(name)
 		return err
 	}
 	rename := w.Rename
@@ -49,13 +49,13 @@ func (w Writer) WriteFile(path string, data []byte, mode os.FileMode) error {
 		rename = os.Rename
 	}
 	if err := rename(name, path); err != nil {
-		os.Remove(name)
+		_ = os.Remove(name)
 		return err
 	}
 	// Make the rename itself durable; not every file system supports this.
 	if d, err := os.Open(filepath.Dir(path)); err == nil {
 		_ = d.Sync()
-		d.Close()
+		_ = d.Close()
 	}
 	return nil
 }
