@@ -75,6 +75,20 @@ type Fix struct {
 	Value string `json:"value"`
 	// Description is a one-line human summary, e.g. `set isPkceRequired to "true"`.
 	Description string `json:"description"`
+	// Edits are the text changes that apply the fix, when they have been
+	// computed (for SARIF): each replaces a region of an existing file.
+	Edits []TextEdit `json:"edits,omitempty"`
+}
+
+// TextEdit replaces the text from Start (inclusive) to End (exclusive) of a
+// file with Text. Lines and columns are 1-based; columns count characters.
+type TextEdit struct {
+	File        string `json:"file"`
+	StartLine   int    `json:"startLine"`
+	StartColumn int    `json:"startColumn"`
+	EndLine     int    `json:"endLine"`
+	EndColumn   int    `json:"endColumn"`
+	Text        string `json:"text"`
 }
 
 // FixOp is the kind of change a fix makes.

@@ -321,6 +321,9 @@ func runCheck(ctx context.Context, s *Streams, args []string, opts *checkOptions
 		// Fix (or diff) the reported findings, then check again (fix.go).
 		return fixAndRecheck(ctx, s, args, opts, st, proj, diags, failOn)
 	}
+	if wantsSARIF(opts.format, outputs) {
+		attachFixEdits(proj, diags)
+	}
 	in := reportInput(st, proj, diags, failOn, s.Color())
 	if err := report.Write(s.Out, opts.format, in); err != nil {
 		return err
@@ -387,4 +390,16 @@ func projectArgs(wd string, files []string) []string {
 		return files
 	}
 	return append(dirs, files...)
+}
+
+func wantsSARIF(format string, outputs []outputSpec) bool {
+	if format == "sarif" {
+		return true
+	}
+	for _, o := range outputs {
+		if o.format == "sarif" {
+			return true
+		}
+	}
+	return false
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -295,4 +296,76 @@ func plural(n int, noun string) string {
 		return fmt.Sprintf("1 %s", noun)
 	}
 	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// attachFixEdits computes, for every finding with a fix, the exact text edits
+// that apply it on its own, so that SARIF consumers can offer them. A fix that
+// would create a file, or that cannot be applied, gets no edits.
+func attachFixEdits(proj *metadata.Project, diags []rules.Diagnostic) {
+	for i := range diags {
+		d := &diags[i]
+		if d.Fix == nil {
+			continue
+		}
+		app := appOf(proj, *d)
+		if app == nil {
+			continue
+		}
+		res := edit.Apply(app, []edit.Edit{{Op: edit.Op(d.Fix.Op), Field: d.Fix.Field, Value: d.Fix.Value}})
+		if len(res.Outcomes) != 1 || res.Outcomes[0].Status != edit.Changed {
+			continue
+		}
+		var edits []rules.TextEdit
+		ok := true
+		for _, c := range res.Changes {
+			doc := docByPath(app, c.Path)
+			if c.Created || doc == nil {
+				ok = false
+				break
+			}
+			edits = append(edits, textEdit(doc, c.Before, c.After))
+		}
+		if ok {
+			fx := *d.Fix
+			fx.Edits = edits
+			d.Fix = &fx
+		}
+	}
+}
+
+func docByPath(app *metadata.App, path string) *metadata.Document {
+	for _, doc := range app.Docs {
+		if doc.Path == path {
+			return doc
+		}
+	}
+	return nil
+}
+
+// textEdit describes the change from before to after as one replacement: the
+// bytes between the common prefix and the common suffix.
+func textEdit(doc *metadata.Document, before, after []byte) rules.TextEdit {
+	p := 0
+	for p < len(before) && p < len(after) && before[p] == after[p] {
+		p++
+	}
+	// Start at the beginning of the first changed line: a reviewer reads
+	// lines, not byte splices (this also never splits a UTF-8 sequence).
+	p = bytes.LastIndexByte(before[:p], '\n') + 1
+	sfx := 0
+	for sfx < len(before)-p && sfx < len(after)-p && before[len(before)-1-sfx] == after[len(after)-1-sfx] {
+		sfx++
+	}
+	e := len(before) - sfx
+	if e > p && before[e-1] != '\n' { // the change ends mid-line: take the rest of it
+		if i := bytes.IndexByte(before[e:], '\n'); i >= 0 {
+			e += i
+		} else {
+			e = len(before)
+		}
+	}
+	sfx = len(before) - e
+	start, end := doc.PosAt(p), doc.PosAt(e)
+	return rules.TextEdit{File: doc.Path, StartLine: start.Line, StartColumn: start.Column, EndLine: end.Line, EndColumn: end.Column,
+		Text: string(after[p : len(after)-sfx])}
 }

@@ -52,7 +52,8 @@ func fixture() Input {
 			Remediation: "In Setup > App Manager > Acme_Sync > Edit, select Require Proof Key for Code Exchange (PKCE)",
 			Docs:        "https://github.com/sfapplint/sfapplint/blob/main/docs/rules.md#baseline-pkce-required",
 			Found:       "false", Expected: "true",
-			Fix: &rules.Fix{Op: rules.FixSet, Field: "oauth.pkceRequired", Value: "true", Description: `set isPkceRequired to "true"`},
+			Fix: &rules.Fix{Op: rules.FixSet, Field: "oauth.pkceRequired", Value: "true", Description: `set isPkceRequired to "true"`,
+				Edits: []rules.TextEdit{{File: acmeFile, StartLine: 14, StartColumn: 1, EndLine: 14, EndColumn: 43, Text: "    <isPkceRequired>true</isPkceRequired>"}}},
 		},
 		{
 			Rule: "baseline/secret-in-metadata", Severity: rules.SeverityError, App: "Acme_Sync",

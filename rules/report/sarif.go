@@ -130,11 +130,12 @@ type sarifArtifactLocation struct {
 	Description *sarifMessage `json:"description,omitempty"`
 }
 
-// sarifRegion is a range of text (§3.30). Only the start is known; a zero
-// EndColumn is left out.
+// sarifRegion is a range of text (§3.30). A finding knows only its start;
+// a fix's deleted region has both ends (zero ends are left out).
 type sarifRegion struct {
 	StartLine   int `json:"startLine"`
 	StartColumn int `json:"startColumn,omitempty"`
+	EndLine     int `json:"endLine,omitempty"`
 	EndColumn   int `json:"endColumn,omitempty"`
 }
 
@@ -282,23 +283,23 @@ func sarifResultOf(d rules.Diagnostic, ruleIndex int, rd rules.RuleDoc) sarifRes
 		ArtifactLocation: loc,
 		Region:           &region,
 	}}}
-	if d.Fix != nil {
-		// The Fix is an edit of a model field, not of text: the diagnostic
-		// carries no range for the old value. The replacement is therefore an
-		// insertion point at the finding's start, never a deletion of the
-		// user's text; the description says what to change.
-		at := sarifRegion{StartLine: region.StartLine, StartColumn: max(d.Column, 1)}
-		at.EndColumn = at.StartColumn
-		r.Fixes = []sarifFix{{
-			Description: sarifMessage{Text: sentence(fixSummary(d.Fix))},
-			ArtifactChanges: []sarifArtifactChange{{
-				ArtifactLocation: loc,
-				Replacements: []sarifReplacement{{
-					DeletedRegion:   at,
-					InsertedContent: &sarifArtifactContent{Text: d.Fix.Value},
-				}},
-			}},
-		}}
+	if d.Fix != nil && len(d.Fix.Edits) > 0 {
+		// A fix is given only as exact text edits of existing files; without
+		// them (the fix creates a file, or they were not computed) SARIF gets no
+		// fix rather than an approximate one.
+		var changes []sarifArtifactChange
+		for _, e := range d.Fix.Edits {
+			rep := sarifReplacement{
+				DeletedRegion:   sarifRegion{StartLine: e.StartLine, StartColumn: e.StartColumn, EndLine: e.EndLine, EndColumn: e.EndColumn},
+				InsertedContent: &sarifArtifactContent{Text: e.Text},
+			}
+			if n := len(changes); n > 0 && changes[n-1].ArtifactLocation.URI == artifactLocation(e.File).URI {
+				changes[n-1].Replacements = append(changes[n-1].Replacements, rep)
+				continue
+			}
+			changes = append(changes, sarifArtifactChange{ArtifactLocation: artifactLocation(e.File), Replacements: []sarifReplacement{rep}})
+		}
+		r.Fixes = []sarifFix{{Description: sarifMessage{Text: sentence(fixSummary(d.Fix))}, ArtifactChanges: changes}}
 	}
 	return r
 }
