@@ -33,7 +33,7 @@ func LoadBuiltinCatalog() (*Catalog, error) {
 			return nil, fmt.Errorf("opening built-in pack %s: %w", name, err)
 		}
 		p, err := LoadPack("builtin:"+name, f, c.GoRules)
-		f.Close()
+		_ = f.Close() // read-only embedded file: nothing to flush
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -58,7 +58,7 @@ func (c *Catalog) AddFile(file string) (*Pack, error) {
 	if err != nil {
 		return nil, fmt.Errorf("opening pack: %w", err)
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // read-only: nothing to flush
 	p, err := LoadPack(file, f, c.GoRules)
 	if err != nil {
 		return nil, err

@@ -72,7 +72,7 @@ func LoadConfigFile(file string) (*Config, error) {
 	if err != nil {
 		return nil, fmt.Errorf("opening config: %w", err)
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // read-only: nothing to flush
 	return LoadConfig(file, f)
 }
 

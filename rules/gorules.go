@@ -119,8 +119,7 @@ func runGoRule(proj *metadata.Project, apps []*metadata.App, _ *Pack, rule *Rule
 
 // BuiltinGoRules returns every Go rule sfapplint has.
 func BuiltinGoRules() GoRuleSet {
-	set := GoRuleSet{}
-	set = append(set, problemRules()...)
+	set := append(GoRuleSet{}, problemRules()...)
 	set = append(set,
 		&GoRule{
 			Name:        ruleSuppressionNoReason,
@@ -146,8 +145,6 @@ func BuiltinGoRules() GoRuleSet {
 			Remediation: "Replace \"--\" in the comment, e.g. write the suppression reason after a colon: <!-- sfapplint-disable-next-line RULE: reason -->",
 			Docs:        "https://www.w3.org/TR/xml/#sec-comments",
 		},
-	)
-	set = append(set,
 		&GoRule{
 			Name:        "oauth-no-callback",
 			Title:       "OAuth app without a callback URL",
@@ -282,7 +279,6 @@ func problemRules() []*GoRule {
 	}
 	out := make([]*GoRule, 0, len(table))
 	for _, pr := range table {
-		pr := pr
 		out = append(out, &GoRule{
 			Name:        string(pr.code),
 			Title:       pr.title,

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -184,7 +185,7 @@ func yamlError(file string, err error) error {
 	msg := err.Error()
 	line := 0
 	if m := regexp.MustCompile(`line (\d+)`).FindStringSubmatch(msg); m != nil {
-		fmt.Sscan(m[1], &line)
+		line, _ = strconv.Atoi(m[1])
 	}
 	msg = strings.TrimPrefix(msg, "yaml: ")
 	return &LoadError{File: file, Line: line, Column: 1, Msg: "not valid YAML: " + msg}

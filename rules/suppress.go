@@ -57,16 +57,15 @@ func parseDirectives(doc *metadata.Document) []*Directive {
 		}
 		rulesPart, reason := splitReason(rest)
 		d.Reason = reason
-		for _, r := range strings.FieldsFunc(rulesPart, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' || r == '\n' || r == '\r' }) {
-			d.Rules = append(d.Rules, r)
-		}
+		d.Rules = strings.FieldsFunc(rulesPart, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' || r == '\n' || r == '\r' })
 		d.Pos, d.Path = c.Pos, doc.Path
-		if d.File {
+		switch {
+		case d.File:
 			d.First, d.Last = 1, 1<<30
-		} else if c.Next != nil {
+		case c.Next != nil:
 			d.First = c.Next.Pos.Line
 			d.Last = doc.PosAt(max(c.Next.EndOffset-1, c.Next.StartOffset)).Line
-		} else {
+		default:
 			d.First, d.Last = -1, -1 // nothing follows: suppresses nothing
 		}
 		out = append(out, &d)

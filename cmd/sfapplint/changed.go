@@ -40,7 +40,7 @@ func changedFiles(ctx context.Context, wd, rev string) (map[string]bool, error) 
 	if base == "" {
 		base, err = git(ctx, wd, "merge-base", "HEAD", "@{upstream}")
 		if err != nil {
-			return nil, fmt.Errorf("--changed: no upstream branch to compare with (%v); use --since REV", err)
+			return nil, fmt.Errorf("--changed: no upstream branch to compare with; use --since REV: %w", err)
 		}
 	} else if _, err := git(ctx, wd, "rev-parse", "--verify", "--quiet", rev+"^{commit}"); err != nil {
 		return nil, fmt.Errorf("--since %q: not a commit", rev)

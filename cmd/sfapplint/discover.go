@@ -21,7 +21,7 @@ func newPacksCmd(s *Streams) *cobra.Command {
 		Use:   "packs",
 		Short: "List the built-in rule packs",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+		RunE: func(_ *cobra.Command, _ []string) error {
 			cat, err := rules.LoadBuiltinCatalog()
 			if err != nil {
 				return err
@@ -56,7 +56,7 @@ func newRulesCmd(s *Streams) *cobra.Command {
 		Use:   "rules",
 		Short: "List rules and manual checks, for all packs or the given ones",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+		RunE: func(_ *cobra.Command, _ []string) error {
 			cat, err := rules.LoadBuiltinCatalog()
 			if err != nil {
 				return err
@@ -111,7 +111,7 @@ func newExplainCmd(s *Streams) *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		Example: `  sfapplint explain baseline/full-scope
   sfapplint explain atera-robin/callback-url`,
-		RunE: func(cmd *cobra.Command, args []string) error {
+		RunE: func(_ *cobra.Command, args []string) error {
 			cat, err := rules.LoadBuiltinCatalog()
 			if err != nil {
 				return err
@@ -206,7 +206,7 @@ func newFieldsCmd(s *Streams) *cobra.Command {
 		Use:   "fields",
 		Short: "Document the model paths rules are written in, and which element feeds each",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+		RunE: func(_ *cobra.Command, _ []string) error {
 			specs := metadata.FieldSpecs()
 			switch format {
 			case "json":
@@ -265,7 +265,7 @@ func newSchemaCmd(s *Streams) *cobra.Command {
 		Short:     "Print the JSON Schema of the rule-pack or config format",
 		Args:      cobra.ExactArgs(1),
 		ValidArgs: []string{"pack", "config"},
-		RunE: func(cmd *cobra.Command, args []string) error {
+		RunE: func(_ *cobra.Command, args []string) error {
 			switch args[0] {
 			case "pack":
 				return writeJSON(s.Out, rules.PackSchema(rules.BuiltinGoRules()))
@@ -287,7 +287,7 @@ func newConfigCmd(s *Streams) *cobra.Command {
 		Use:   "validate",
 		Short: "Check .sfapplint.yaml: keys, packs, rule ids, parameters, globs",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+		RunE: func(_ *cobra.Command, _ []string) error {
 			st, err := resolveSetup(s, &pf)
 			if err != nil {
 				return err
@@ -303,11 +303,11 @@ func newConfigCmd(s *Streams) *cobra.Command {
 	pf.register(validate)
 	var ppf packFlags
 	var format string
-	print := &cobra.Command{
+	printCmd := &cobra.Command{
 		Use:   "print",
 		Short: "Print the effective configuration and where each value came from",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+		RunE: func(_ *cobra.Command, _ []string) error {
 			st, err := resolveSetup(s, &ppf)
 			if err != nil {
 				return err
@@ -315,9 +315,9 @@ func newConfigCmd(s *Streams) *cobra.Command {
 			return printEffectiveConfig(s.Out, st, &ppf, format)
 		},
 	}
-	ppf.register(print)
-	print.Flags().StringVarP(&format, "format", "f", "text", "output format: text or json")
-	cmd.AddCommand(validate, print)
+	ppf.register(printCmd)
+	printCmd.Flags().StringVarP(&format, "format", "f", "text", "output format: text or json")
+	cmd.AddCommand(validate, printCmd)
 	return cmd
 }
 

@@ -106,7 +106,7 @@ type inspectHolder struct {
 	File       string   `json:"file"`
 	Line       int      `json:"line"`
 	Column     int      `json:"column"`
-	ApiEnabled bool     `json:"apiEnabled"`
+	APIEnabled bool     `json:"apiEnabled"`
 	Enabled    []string `json:"enabledPermissions"`
 }
 
@@ -132,7 +132,7 @@ func buildInspectReport(proj *metadata.Project) inspectReport {
 	}
 	for _, h := range proj.Holders {
 		ih := inspectHolder{Type: string(h.Type), Name: h.Name, Label: h.Label, File: h.Pos.File, Line: h.Pos.Line, Column: h.Pos.Column, Enabled: []string{}}
-		_, ih.ApiEnabled = h.Grants("ApiEnabled")
+		_, ih.APIEnabled = h.Grants("ApiEnabled")
 		for _, p := range h.Permissions {
 			if p.Enabled {
 				ih.Enabled = append(ih.Enabled, p.Name)
@@ -203,7 +203,7 @@ func writeInspectText(w io.Writer, rep inspectReport) {
 		fmt.Fprintln(w)
 		for _, h := range rep.Holders {
 			api := "ApiEnabled: no"
-			if h.ApiEnabled {
+			if h.APIEnabled {
 				api = "ApiEnabled: yes"
 			}
 			fmt.Fprintf(w, "%s %s (%s)  %s:%d:%d\n", h.Type, h.Name, api, h.File, h.Line, h.Column)

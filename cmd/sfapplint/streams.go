@@ -34,14 +34,6 @@ func (s *Streams) Color() bool {
 	return s.OutTTY
 }
 
-func (s *Streams) getenv(k string) string {
-	if s.Env == nil {
-		return ""
-	}
-	v, _ := s.Env(k)
-	return v
-}
-
 func isTerminal(f *os.File) bool {
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
