@@ -15,6 +15,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -227,17 +228,28 @@ func BenchmarkLoad(b *testing.B) {
 			})
 			b.SetBytes(bytes)
 			b.ReportAllocs()
-			var apps int
+			runtime.GC()
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			var proj *Project
 			for b.Loop() {
-				proj, err := Load(context.Background(), Options{WorkDir: root, Validator: schema})
-				if err != nil {
+				proj = nil
+				var err error
+				if proj, err = Load(context.Background(), Options{WorkDir: root, Validator: schema}); err != nil {
 					b.Fatal(err)
 				}
-				apps = len(proj.Apps)
 			}
-			if want := synth.CountsFor(sz.apps, sz.others).LoadedApps(); apps != want {
-				b.Fatalf("loaded %d apps, want %d", apps, want)
+			if want := synth.CountsFor(sz.apps, sz.others).LoadedApps(); len(proj.Apps) != want {
+				b.Fatalf("loaded %d apps, want %d", len(proj.Apps), want)
 			}
+			// What the loaded project keeps: it must not depend on the
+			// unrelated files, only on the apps.
+			runtime.GC()
+			runtime.ReadMemStats(&after)
+			live := float64(after.HeapAlloc) - float64(before.HeapAlloc)
+			runtime.KeepAlive(proj)
+			b.ReportMetric(live/(1<<20), "live-MB")
+			b.ReportMetric(live/float64(len(proj.Apps)), "live-B/app")
 		})
 	}
 }

@@ -177,7 +177,7 @@ func FuzzLoadZip(f *testing.F) {
 			t.Fatal(err)
 		}
 		start := time.Now()
-		p, err := Load(context.Background(), Options{WorkDir: dir, Paths: []string{"in.zip"}, Limits: fuzzZipLimits(), Workers: 2})
+		p, err := Load(context.Background(), Options{WorkDir: dir, Paths: []string{"in.zip"}, Limits: fuzzZipLimits(), Workers: 1})
 		if elapsed := time.Since(start); elapsed > 10*time.Second {
 			t.Fatalf("Load took %v on a %d-byte archive", elapsed, len(data))
 		}

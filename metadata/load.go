@@ -30,7 +30,32 @@ type Limits struct {
 	MaxZipEntrySize int64 // largest single uncompressed entry read
 }
 
+// withDefaults replaces every zero limit with its default.
+func (l Limits) withDefaults() Limits {
+	d := DefaultLimits()
+	if l.MaxFileSize <= 0 {
+		l.MaxFileSize = d.MaxFileSize
+	}
+	if l.MaxDepth <= 0 {
+		l.MaxDepth = d.MaxDepth
+	}
+	if l.MaxZipSize <= 0 {
+		l.MaxZipSize = d.MaxZipSize
+	}
+	if l.MaxZipEntries <= 0 {
+		l.MaxZipEntries = d.MaxZipEntries
+	}
+	if l.MaxUnzipped <= 0 {
+		l.MaxUnzipped = d.MaxUnzipped
+	}
+	if l.MaxZipEntrySize <= 0 {
+		l.MaxZipEntrySize = d.MaxZipEntrySize
+	}
+	return l
+}
+
 // DefaultLimits are generous for real metadata and small for hostile input.
+// A zero field in Options.Limits takes its default.
 func DefaultLimits() Limits {
 	return Limits{
 		MaxFileSize:     16 << 20,
@@ -86,9 +111,7 @@ type input struct {
 // It returns an error only for usage problems; everything wrong with a file is a
 // Problem in the project.
 func Load(ctx context.Context, opts Options) (*Project, error) {
-	if opts.Limits == (Limits{}) {
-		opts.Limits = DefaultLimits()
-	}
+	opts.Limits = opts.Limits.withDefaults()
 	wd := opts.WorkDir
 	if wd == "" {
 		var err error
@@ -327,13 +350,14 @@ func readFile(path string, limit int64, scratch *[]byte) ([]byte, error) {
 	for int64(n) <= limit {
 		if n == len(buf) {
 			// More than a buffer full: ask the size once, so that a huge file is
-			// refused without being read (small files never pay for the fstat).
-			var st syscall.Stat_t
-			if !statted && syscall.Fstat(fd, &st) == nil && st.Size > limit {
-				*scratch = buf
-				return nil, &tooLargeError{size: st.Size}
+			// refused without being read (small files never pay for the stat).
+			if !statted {
+				statted = true
+				if st, err := os.Stat(path); err == nil && st.Size() > limit {
+					*scratch = buf
+					return nil, &tooLargeError{size: st.Size()}
+				}
 			}
-			statted = true
 			buf = append(buf, make([]byte, len(buf))...)
 		}
 		end := int64(len(buf))

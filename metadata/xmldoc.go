@@ -398,13 +398,15 @@ func latin1ToUTF8(src []byte) (out []byte, wide []int) {
 }
 
 func lineStarts(src []byte) []int {
-	starts := make([]int, 1, 64)
-	for i, b := range src {
-		if b == '\n' {
-			starts = append(starts, i+1)
+	starts := make([]int, 1, bytes.Count(src, []byte{'\n'})+1)
+	for i := 0; ; {
+		j := bytes.IndexByte(src[i:], '\n')
+		if j < 0 {
+			return starts
 		}
+		i += j + 1
+		starts = append(starts, i)
 	}
-	return starts
 }
 
 // PosAt converts a byte offset into a 1-based line and character column.
@@ -513,7 +515,10 @@ func parseFast(path string, src []byte, maxDepth int) *Document {
 	}
 	var stackBuf [16]*Element
 	stack := stackBuf[:0]
-	text := make([]byte, 0, 256)
+	text := names.scratch[:0]
+	defer func() { names.scratch = text[:0] }()
+	// Elements are allocated in one block, sized by the number of tags.
+	slab := make([]Element, 0, bytes.Count(src, []byte("</"))+bytes.Count(src, []byte("/>"))+1)
 	var pending []int // indexes into doc.Comments waiting for their next sibling
 	pendingDepth := -1
 	// pos computes positions incrementally: offsets only grow.
@@ -695,10 +700,11 @@ func parseFast(path string, src []byte, maxDepth int) *Document {
 			if len(stack) >= maxDepth {
 				return nil
 			}
-			el := &Element{Name: names.str(name), Space: space, Pos: pos(i), StartOffset: i, ContentStart: j}
-			if declared {
-				el.nsDecl = map[string]string{"": space}
+			if len(slab) == cap(slab) {
+				slab = make([]Element, 0, 16)
 			}
+			slab = append(slab, Element{Name: names.str(name), Space: space, Pos: pos(i), StartOffset: i, ContentStart: j})
+			el := &slab[len(slab)-1]
 			if len(stack) == 0 {
 				if doc.Root != nil {
 					return nil
@@ -870,7 +876,10 @@ func isInXMLCharRange(r rune) bool {
 // internTable shares the strings of element names and short texts within a
 // parse (and across the parses of one pooled table): metadata repeats a few
 // hundred names and values such as "true" thousands of times.
-type internTable struct{ m map[string]string }
+type internTable struct {
+	m       map[string]string
+	scratch []byte // parseFast's text buffer
+}
 
 var internPool = sync.Pool{New: func() any { return &internTable{m: make(map[string]string, 256)} }}
 

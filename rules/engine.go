@@ -4,8 +4,11 @@ import (
 	"context"
 	"fmt"
 	"path"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/sfapplint/sfapplint/metadata"
 )
@@ -101,13 +104,19 @@ func EvaluateAll(ctx context.Context, proj *metadata.Project, run Run) (Result, 
 	var out []Diagnostic
 	for _, pack := range run.Packs {
 		apps := selectApps(proj, run.ParamValue(pack, "app"))
-		for _, rule := range pack.Rules {
+		// Rules only read the project: they run in parallel, and their
+		// findings are put together in rule order, as if run one by one.
+		found := make([][]Diagnostic, len(pack.Rules))
+		errs := make([]error, len(pack.Rules))
+		parallelEach(len(pack.Rules), func(i int) {
+			rule := pack.Rules[i]
 			if err := ctx.Err(); err != nil {
-				return Result{}, err
+				errs[i] = err
+				return
 			}
 			override, overridden := run.Severity[rule.FullID()]
 			if override == SeverityOff {
-				continue
+				return
 			}
 			var ds []Diagnostic
 			var err error
@@ -117,7 +126,8 @@ func EvaluateAll(ctx context.Context, proj *metadata.Project, run Run) (Result, 
 				ds, err = runRule(apps, pack, rule, run)
 			}
 			if err != nil {
-				return Result{}, err
+				errs[i] = err
+				return
 			}
 			for i := range ds {
 				switch {
@@ -127,7 +137,13 @@ func EvaluateAll(ctx context.Context, proj *metadata.Project, run Run) (Result, 
 					ds[i].Severity = rule.Severity
 				}
 			}
-			out = append(out, ds...)
+			found[i] = ds
+		})
+		for i := range pack.Rules {
+			if errs[i] != nil {
+				return Result{}, errs[i]
+			}
+			out = append(out, found[i]...)
 		}
 	}
 	applyContradictions(proj, out, run)
@@ -138,6 +154,29 @@ func EvaluateAll(ctx context.Context, proj *metadata.Project, run Run) (Result, 
 		}
 	}
 	return Result{Diagnostics: SortDiagnostics(kept), Suppressed: SortDiagnostics(suppressed)}, nil
+}
+
+// parallelEach calls fn(0) ... fn(n-1) on GOMAXPROCS goroutines.
+func parallelEach(n int, fn func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	if workers <= 1 {
+		for i := 0; i < n; i++ {
+			fn(i)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1)) - 1; i < n; i = int(next.Add(1)) - 1 {
+				fn(i)
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 func selectApps(proj *metadata.Project, pattern string) []*metadata.App {
@@ -291,6 +330,7 @@ func applicable(c *Condition, app *metadata.App) bool {
 
 func runRule(apps []*metadata.App, pack *Pack, rule *Rule, run Run) ([]Diagnostic, error) {
 	var out []Diagnostic
+	id := rule.FullID()
 	for _, app := range apps {
 		if !kindAllowed(rule, app.Kind) || !applicable(rule.When, app) || !applicable(rule.Check, app) {
 			continue
@@ -312,7 +352,7 @@ func runRule(apps []*metadata.App, pack *Pack, rule *Rule, run Run) ([]Diagnosti
 			continue
 		}
 		d := Diagnostic{
-			Rule:        rule.FullID(),
+			Rule:        id,
 			App:         app.Name,
 			Remediation: res.expand(rule.RemediationFor(app.Kind), "", ""),
 			Docs:        rule.Docs,
