@@ -15,9 +15,6 @@ import (
 	"github.com/sfapplint/sfapplint/rules/report"
 )
 
-// fixWriter writes fixed files atomically. Tests replace it to make a write fail.
-var fixWriter = edit.Writer{}
-
 // applyFixes applies the fixes of the given findings (the caller passes only
 // findings that are reported: not suppressed, not hidden by a baseline, in
 // files the config does not ignore) and writes the changed files atomically,
@@ -208,7 +205,7 @@ func fixFindings(ctx context.Context, s *Streams, st *setup, proj *metadata.Proj
 				return nil, files, fmt.Errorf("creating the directory of %s: %w", c.Path, err)
 			}
 		}
-		if err := fixWriter.WriteFile(path, c.After, 0o644); err != nil {
+		if err := s.Files.WriteFile(path, c.After, 0o644); err != nil {
 			return nil, files, fmt.Errorf("writing %s: %w (the file is unchanged)", c.Path, err)
 		}
 		files = append(files, c.Path)

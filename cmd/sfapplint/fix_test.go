@@ -354,10 +354,11 @@ func TestCheckFixFailedWrite(t *testing.T) {
 	dir := t.TempDir()
 	fxWrite(t, dir, fxBroken)
 	before := fxSnapshot(t, dir)
-	saved := fixWriter
-	fixWriter = edit.Writer{Rename: func(_, _ string) error { return errors.New("simulated: no space left on device") }}
-	defer func() { fixWriter = saved }()
-	r := fxRun(t, dir, "check", "--fix")
+	var out, errOut bytes.Buffer
+	s := &Streams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut, WorkDir: dir,
+		Env:   func(string) (string, bool) { return "", false },
+		Files: edit.Writer{Rename: func(_, _ string) error { return errors.New("simulated: no space left on device") }}}
+	r := fxResult{code: Main([]string{"check", "--fix"}, s), stdout: out.String(), stderr: errOut.String()}
 	if r.code == 0 || !strings.Contains(r.stderr, "simulated: no space left on device") {
 		t.Fatalf("check --fix with a failing write: exit %d\nstderr: %s", r.code, r.stderr)
 	}

@@ -3,6 +3,8 @@ package main
 import (
 	"io"
 	"os"
+
+	"github.com/sfapplint/sfapplint/metadata/edit"
 )
 
 // Streams are the standard streams a command reads and writes. Commands never
@@ -17,6 +19,9 @@ type Streams struct {
 	Env func(string) (string, bool)
 	// WorkDir is the working directory ("" means the process's).
 	WorkDir string
+	// Files writes files atomically (temporary file, fsync, rename); tests
+	// inject failures through it.
+	Files edit.Writer
 }
 
 // SystemStreams returns the process's standard streams.

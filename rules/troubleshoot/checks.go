@@ -819,9 +819,6 @@ func checkJWTSelfAuthorized(env *checkEnv) []finding {
 	return out
 }
 
-// now is the clock certificate checks use; tests replace it.
-var now = time.Now
-
 func checkJWTCertificate(env *checkEnv) []finding {
 	var out []finding
 	for _, app := range env.Apps {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/sfapplint/sfapplint/metadata"
 	"github.com/sfapplint/sfapplint/rules"
@@ -99,6 +100,12 @@ type diagnoser struct {
 // playbook, or, when a vendor pack is selected, the readiness report for that
 // vendor. proj may be nil (no inputs).
 func Diagnose(proj *metadata.Project, diags []rules.Diagnostic, cat *Catalogue, parsed ParsedError, packs []*rules.Pack) Report {
+	return DiagnoseAt(time.Now(), proj, diags, cat, parsed, packs)
+}
+
+// DiagnoseAt is Diagnose as of the given time (certificate expiry is judged
+// against it), so that tests are reproducible.
+func DiagnoseAt(now time.Time, proj *metadata.Project, diags []rules.Diagnostic, cat *Catalogue, parsed ParsedError, packs []*rules.Pack) Report {
 	if proj == nil {
 		proj = &metadata.Project{}
 	}
@@ -115,7 +122,7 @@ func Diagnose(proj *metadata.Project, diags []rules.Diagnostic, cat *Catalogue, 
 		}
 	}
 	d.apps = d.focusApps()
-	d.env = &checkEnv{Project: proj, Apps: d.apps, Parsed: parsed, Packs: packs, Now: now()}
+	d.env = &checkEnv{Project: proj, Apps: d.apps, Parsed: parsed, Packs: packs, Now: now}
 
 	empty := parsed.Shape == ShapeEmpty || parsed.Shape == ""
 	if !empty {
