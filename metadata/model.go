@@ -1,6 +1,7 @@
 package metadata
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 )
@@ -103,6 +104,44 @@ func (f *Field) Int() (int, bool) {
 	}
 	n, ok := f.Canonical.(int)
 	return n, ok
+}
+
+// Display renders the value for people: as written, "(default)" when it is
+// the documented default, the canonical spelling when it differs, "not set"
+// when absent. A secret shows only as present or absent.
+func (f *Field) Display() string {
+	if f == nil {
+		return "not set"
+	}
+	if f.Kind == KindSecret {
+		if f.Present {
+			return "present"
+		}
+		return "absent"
+	}
+	if !f.Present && !f.Default {
+		return "not set"
+	}
+	if f.Kind == KindEnum && !f.Default {
+		if c, ok := f.Canonical.(string); ok && !strings.EqualFold(c, fmt.Sprint(f.Value)) {
+			return fmt.Sprintf("%s (written %v)", c, f.Value)
+		}
+	}
+	var s string
+	switch v := f.Value.(type) {
+	case []string:
+		if len(v) == 0 {
+			s = "none"
+		} else {
+			s = strings.Join(v, ", ")
+		}
+	default:
+		s = fmt.Sprint(v)
+	}
+	if f.Default {
+		s += " (default)"
+	}
+	return s
 }
 
 // HasValue reports whether the field is written or has a documented default.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -139,10 +140,15 @@ func EvaluateAll(ctx context.Context, proj *metadata.Project, run Run) (Result, 
 			}
 			found[i] = ds
 		})
+		n := 0
 		for i := range pack.Rules {
 			if errs[i] != nil {
 				return Result{}, errs[i]
 			}
+			n += len(found[i])
+		}
+		out = slices.Grow(out, n)
+		for i := range pack.Rules {
 			out = append(out, found[i]...)
 		}
 	}
@@ -713,33 +719,5 @@ func formatFound(f *metadata.Field) string {
 	if f == nil {
 		return ""
 	}
-	if f.Kind == metadata.KindSecret {
-		if f.Present {
-			return "present"
-		}
-		return "absent"
-	}
-	if !f.Present && !f.Default {
-		return "not set"
-	}
-	var s string
-	if f.Kind == metadata.KindEnum {
-		if c, ok := f.Canonical.(string); ok && !strings.EqualFold(c, fmt.Sprint(f.Value)) && !f.Default {
-			return fmt.Sprintf("%s (written %v)", c, f.Value)
-		}
-	}
-	switch v := f.Value.(type) {
-	case []string:
-		if len(v) == 0 {
-			s = "none"
-		} else {
-			s = strings.Join(v, ", ")
-		}
-	default:
-		s = fmt.Sprint(v)
-	}
-	if f.Default {
-		s += " (default)"
-	}
-	return s
+	return f.Display()
 }

@@ -42,7 +42,7 @@ func synthProject(b *testing.B, apps, others int) string {
 		synthgenBin = filepath.Join(dir, "synthgen")
 		out, err := exec.Command("go", "build", "-o", synthgenBin, "github.com/sfapplint/sfapplint/metadata/internal/synth/cmd/synthgen").CombinedOutput()
 		if err != nil {
-			synthgenErr = fmt.Errorf("building synthgen: %v\n%s", err, out)
+			synthgenErr = fmt.Errorf("building synthgen: %w\n%s", err, out)
 		}
 	})
 	if synthgenErr != nil {

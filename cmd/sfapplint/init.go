@@ -261,7 +261,7 @@ func runInit(ctx context.Context, s *Streams, opts *initOptions) error {
 	}
 	fmt.Fprintln(s.Out, "\nStill to do by hand:")
 	for i, t := range todo {
-		fmt.Fprintf(s.Out, "%2d. %s\n", i+1, strings.ReplaceAll(wrapText(t, 74), "\n", "\n    "))
+		fmt.Fprintf(s.Out, "%2d. %s\n", i+1, strings.ReplaceAll(wrap(t, 74), "\n", "\n    "))
 	}
 	var notes []string
 	for _, d := range remaining {
@@ -570,25 +570,4 @@ func skeleton(kind metadata.AppKind, name, label, email, desc string, callbacks 
 func relPath(t metadata.Type, component string) string {
 	ti, _ := t.Info()
 	return ti.Directory + "/" + edit.FileName(component, t, true)
-}
-
-// wrapText breaks s into lines of at most width characters at spaces.
-func wrapText(s string, width int) string {
-	var lines []string
-	cur := ""
-	for _, w := range strings.Fields(s) {
-		if cur != "" && len(cur)+1+len(w) > width {
-			lines = append(lines, cur)
-			cur = w
-			continue
-		}
-		if cur != "" {
-			cur += " "
-		}
-		cur += w
-	}
-	if cur != "" {
-		lines = append(lines, cur)
-	}
-	return strings.Join(lines, "\n")
 }

@@ -210,7 +210,7 @@ func runMigrateConnectedApp(ctx context.Context, s *Streams, name string, opts *
 		todo = append(todo, "The app is in Metadata API format: list the new components in package.xml (types ExternalClientApplication, ExtlClntAppGlobalOauthSettings, ExtlClntAppOauthSettings, ExtlClntAppOauthConfigurablePolicies, ExtlClntAppConfigurablePolicies) and remove the ConnectedApp member")
 	}
 	for i, t := range todo {
-		fmt.Fprintf(s.Out, "%2d. %s\n", i+1, strings.ReplaceAll(wrapText(t, 74), "\n", "\n    "))
+		fmt.Fprintf(s.Out, "%2d. %s\n", i+1, strings.ReplaceAll(wrap(t, 74), "\n", "\n    "))
 	}
 	if len(added) > 0 {
 		fmt.Fprintf(s.ErrOut, "sfapplint: kept %s: the External Client App draws findings the Connected App did not\n", caDoc.Path)

@@ -117,35 +117,7 @@ func ruledOut(app *metadata.App, path, msg string) finding {
 }
 
 // value renders a field's value for found/expected; secrets never appear.
-func value(f *metadata.Field) string {
-	if f == nil {
-		return "not set"
-	}
-	if f.Kind == metadata.KindSecret {
-		if f.Present {
-			return "present"
-		}
-		return "absent"
-	}
-	if !f.Present && !f.Default {
-		return "not set"
-	}
-	var s string
-	switch v := f.Value.(type) {
-	case []string:
-		if len(v) == 0 {
-			s = "none"
-		} else {
-			s = strings.Join(v, ", ")
-		}
-	default:
-		s = fmt.Sprint(v)
-	}
-	if f.Default {
-		s += " (default)"
-	}
-	return s
-}
+func value(f *metadata.Field) string { return f.Display() }
 
 func boolField(app *metadata.App, path string) bool {
 	b, _ := app.Field(path).Bool()
