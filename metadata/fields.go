@@ -3,6 +3,7 @@ package metadata
 import (
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Source names where a field is read from for one app kind: a file type and the
@@ -172,10 +173,14 @@ type kindPlans struct {
 	groups []planGroup
 }
 
-var fieldPlans = map[AppKind]*kindPlans{
-	KindConnectedApp: planFields(KindConnectedApp),
-	KindECA:          planFields(KindECA),
-}
+// fieldPlans are built on first use, not at start-up: most commands never
+// build a model.
+var fieldPlans = sync.OnceValue(func() map[AppKind]*kindPlans {
+	return map[AppKind]*kindPlans{
+		KindConnectedApp: planFields(KindConnectedApp),
+		KindECA:          planFields(KindECA),
+	}
+})
 
 func planFields(k AppKind) *kindPlans {
 	kp := &kindPlans{}
@@ -210,7 +215,7 @@ func planFields(k AppKind) *kindPlans {
 // element's children are scanned once, and the fields of one app are
 // allocated together.
 func buildFields(app *App) {
-	kp := fieldPlans[app.Kind]
+	kp := fieldPlans()[app.Kind]
 	plans := kp.plans
 	if app.fields == nil {
 		app.fields = make(map[string]*Field, len(plans)+8) // + the derived fields
@@ -317,11 +322,12 @@ func extract(f *Field, app *App, plan *fieldPlan, doc *Document, parent *Element
 		if src.Elem == "ipRanges" || src.Elem == "trustedIpRanges" {
 			f.Items = ipRangeItems(elems)
 		}
-		f.Value = itemValues(f.Items)
+		vals := itemValues(f.Items)
+		f.Value = vals
 		if spec.Kind == KindScopes {
-			f.Canonical = CanonicalScopes(f.Value.([]string))
+			f.Canonical = CanonicalScopes(vals)
 		} else {
-			f.Canonical = f.Value
+			f.Canonical = vals
 		}
 	}
 }

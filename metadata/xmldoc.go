@@ -504,7 +504,10 @@ func orig(out, src []byte) []byte {
 // test and fuzz target in bench_test.go hold it to that).
 func parseFast(path string, src []byte, maxDepth int) *Document {
 	doc := &Document{Path: path, Source: src, lines: lineStarts(src)}
-	names := internPool.Get().(*internTable)
+	names, ok := internPool.Get().(*internTable)
+	if !ok {
+		names = newInternTable()
+	}
 	defer internPool.Put(names)
 	n := len(src)
 	i := 0
@@ -881,7 +884,9 @@ type internTable struct {
 	scratch []byte // parseFast's text buffer
 }
 
-var internPool = sync.Pool{New: func() any { return &internTable{m: make(map[string]string, 256)} }}
+var internPool = sync.Pool{New: func() any { return newInternTable() }}
+
+func newInternTable() *internTable { return &internTable{m: make(map[string]string, 256)} }
 
 func (t *internTable) str(b []byte) string {
 	if s, ok := t.m[string(b)]; ok {

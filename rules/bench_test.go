@@ -12,41 +12,21 @@ package rules
 import (
 	"context"
 	"fmt"
-	"os"
 	"os/exec"
-	"path/filepath"
-	"sync"
 	"testing"
 
 	"github.com/sfapplint/sfapplint/metadata"
 )
 
-var (
-	synthgenOnce sync.Once
-	synthgenBin  string
-	synthgenErr  error
-)
-
+// synthProject writes a synthetic SFDX project with apps apps among others
+// unrelated files into b.TempDir() with the synthgen command (go run caches
+// its build) and returns it.
 func synthProject(b *testing.B, apps, others int) string {
 	b.Helper()
-	synthgenOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "synthgen-")
-		if err != nil {
-			synthgenErr = err
-			return
-		}
-		synthgenBin = filepath.Join(dir, "synthgen")
-		out, err := exec.Command("go", "build", "-o", synthgenBin, "github.com/sfapplint/sfapplint/metadata/internal/synth/cmd/synthgen").CombinedOutput()
-		if err != nil {
-			synthgenErr = fmt.Errorf("building synthgen: %w\n%s", err, out)
-		}
-	})
-	if synthgenErr != nil {
-		b.Fatal(synthgenErr)
-	}
 	dir := b.TempDir()
-	out, err := exec.Command(synthgenBin, "-dir", dir, "-apps", fmt.Sprint(apps), "-others", fmt.Sprint(others), "-seed", "1").CombinedOutput()
-	if err != nil {
+	cmd := exec.Command("go", "run", "github.com/sfapplint/sfapplint/metadata/internal/synth/cmd/synthgen",
+		"-dir", dir, "-apps", fmt.Sprint(apps), "-others", fmt.Sprint(others), "-seed", "1")
+	if out, err := cmd.CombinedOutput(); err != nil {
 		b.Fatalf("synthgen: %v\n%s", err, out)
 	}
 	return dir

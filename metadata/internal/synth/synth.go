@@ -128,8 +128,6 @@ func (g *gen) write(rel, content string) {
 
 func (g *gen) chance(p float64) bool { return g.rng.Float64() < p }
 
-func (g *gen) pick(xs []string) string { return xs[g.rng.IntN(len(xs))] }
-
 var (
 	vendors  = []string{"Acme", "Globex", "Initech", "Umbrella", "Hooli", "Vandelay", "Soylent", "Tyrell", "Wonka", "Cyberdyne", "Massive", "Stark", "Wayne", "Oscorp", "Nakatomi", "Aperture"}
 	purposes = []string{"Integration", "CI", "Portal", "Sync", "Mobile", "Reporting", "Billing", "Support", "ETL", "Middleware", "Analytics", "Connector"}
@@ -457,7 +455,9 @@ func (g *gen) connectedApp(i int) {
 	content := b.String()
 	if f.malformed {
 		// A merge gone wrong: the file ends inside <oauthPolicy>.
-		content = content[:strings.Index(content, "    </oauthPolicy>")]
+		if cut := strings.Index(content, "    </oauthPolicy>"); cut > 0 {
+			content = content[:cut]
+		}
 	}
 	g.write(appDir(i, "connectedApps")+"/"+name+".connectedApp-meta.xml", content)
 }
