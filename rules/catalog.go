@@ -12,44 +12,78 @@ import (
 	"github.com/sfapplint/sfapplint/rules/packs"
 )
 
-// Catalog is every pack available to a run: the built-in ones and any loaded from files.
+// Catalog is every pack available to a run: the built-in ones and any loaded
+// from files. Built-in packs are parsed on first use, so a run pays only for
+// the packs it selects.
 type Catalog struct {
-	packs   map[string]*Pack
+	packs map[string]*Pack
+	// builtin lists the embedded pack files not parsed yet, by pack id.
+	builtin map[string]string
 	GoRules GoRuleSet
 }
 
-// LoadBuiltinCatalog loads the embedded packs. An error here is a bug in a
-// built-in pack; tests load every pack.
-func LoadBuiltinCatalog() (*Catalog, error) {
-	c := &Catalog{packs: map[string]*Pack{}, GoRules: BuiltinGoRules()}
+// OpenBuiltinCatalog returns the catalog of embedded packs without parsing
+// them: each is parsed, and checked, the first time it is used.
+func OpenBuiltinCatalog() (*Catalog, error) {
+	c := &Catalog{packs: map[string]*Pack{}, builtin: map[string]string{}, GoRules: BuiltinGoRules()}
 	names, err := fs.Glob(packs.FS(), "*.yaml")
 	if err != nil {
 		return nil, fmt.Errorf("listing built-in packs: %w", err)
 	}
-	var errs []error
 	for _, name := range names {
-		f, err := packs.FS().Open(name)
-		if err != nil {
-			return nil, fmt.Errorf("opening built-in pack %s: %w", name, err)
-		}
-		p, err := LoadPack("builtin:"+name, f, c.GoRules)
-		_ = f.Close() // read-only embedded file: nothing to flush
-		if err != nil {
+		c.builtin[strings.TrimSuffix(name, ".yaml")] = name
+	}
+	return c, nil
+}
+
+// LoadBuiltinCatalog loads and checks every embedded pack. An error here is a
+// bug in a built-in pack; tests load every pack.
+func LoadBuiltinCatalog() (*Catalog, error) {
+	c, err := OpenBuiltinCatalog()
+	if err != nil {
+		return nil, err
+	}
+	var errs []error
+	for _, id := range c.ids() {
+		if _, err := c.load(id); err != nil {
 			errs = append(errs, err)
-			continue
 		}
-		if strings.TrimSuffix(name, ".yaml") != p.ID {
-			errs = append(errs, fmt.Errorf("builtin:%s: pack id %q does not match the file name", name, p.ID))
-		}
-		c.packs[p.ID] = p
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
-	if err := c.checkReferences(); err != nil {
+	return c, nil
+}
+
+// load returns the pack with the given id, parsing a built-in pack on first
+// use and checking its references (which may load the packs it names).
+func (c *Catalog) load(id string) (*Pack, error) {
+	if p, ok := c.packs[id]; ok {
+		return p, nil
+	}
+	name, ok := c.builtin[id]
+	if !ok {
+		return nil, nil
+	}
+	delete(c.builtin, id)
+	f, err := packs.FS().Open(name)
+	if err != nil {
+		return nil, fmt.Errorf("opening built-in pack %s: %w", name, err)
+	}
+	p, err := LoadPack("builtin:"+name, f, c.GoRules)
+	_ = f.Close() // read-only embedded file: nothing to flush
+	if err != nil {
 		return nil, err
 	}
-	return c, nil
+	if p.ID != id {
+		return nil, fmt.Errorf("builtin:%s: pack id %q does not match the file name", name, p.ID)
+	}
+	c.packs[p.ID] = p
+	if err := c.checkPack(p); err != nil {
+		delete(c.packs, p.ID)
+		return nil, err
+	}
+	return p, nil
 }
 
 // AddFile loads a pack from a YAML file and adds it to the catalog.
@@ -63,30 +97,29 @@ func (c *Catalog) AddFile(file string) (*Pack, error) {
 	if err != nil {
 		return nil, err
 	}
-	if prev, ok := c.packs[p.ID]; ok {
+	if prev, err := c.load(p.ID); err == nil && prev != nil {
 		return nil, fmt.Errorf("%s: pack id %q is already defined by %s", file, p.ID, prev.File)
 	}
 	c.packs[p.ID] = p
-	if err := c.checkReferences(); err != nil {
+	if err := c.checkPack(p); err != nil {
 		delete(c.packs, p.ID)
 		return nil, err
 	}
 	return p, nil
 }
 
-// checkReferences verifies extends and contradicts name existing packs and rules.
-func (c *Catalog) checkReferences() error {
+// checkPack verifies that a pack's extends and contradicts name existing
+// packs and rules.
+func (c *Catalog) checkPack(p *Pack) error {
 	var errs []string
-	for _, p := range c.Packs() {
-		for _, e := range p.Extends {
-			if c.packs[e] == nil {
-				errs = append(errs, fmt.Sprintf("%s: extends unknown pack %q", p.File, e))
-			}
+	for _, e := range p.Extends {
+		if q, err := c.load(e); err != nil || q == nil {
+			errs = append(errs, fmt.Sprintf("%s: extends unknown pack %q", p.File, e))
 		}
-		for _, k := range p.Contradicts {
-			if c.Rule(k.Rule) == nil {
-				errs = append(errs, fmt.Sprintf("%s:%d: contradicts unknown rule %q", p.File, k.Line, k.Rule))
-			}
+	}
+	for _, k := range p.Contradicts {
+		if c.Rule(k.Rule) == nil {
+			errs = append(errs, fmt.Sprintf("%s:%d: contradicts unknown rule %q", p.File, k.Line, k.Rule))
 		}
 	}
 	if len(errs) > 0 {
@@ -95,11 +128,19 @@ func (c *Catalog) checkReferences() error {
 	return nil
 }
 
-// Pack returns a pack by id.
-func (c *Catalog) Pack(id string) *Pack { return c.packs[id] }
+// Pack returns a pack by id, or nil when there is none (or a built-in pack
+// fails to load, which tests rule out).
+func (c *Catalog) Pack(id string) *Pack {
+	p, _ := c.load(id)
+	return p
+}
 
-// Packs returns every pack, sorted by id with baseline first.
+// Packs returns every pack, sorted by id with baseline first. It parses the
+// built-in packs not used yet.
 func (c *Catalog) Packs() []*Pack {
+	for _, id := range c.ids() {
+		_, _ = c.load(id) // a broken built-in pack is left out; tests rule it out
+	}
 	out := make([]*Pack, 0, len(c.packs))
 	for _, p := range c.packs {
 		out = append(out, p)
@@ -119,7 +160,7 @@ func (c *Catalog) Rule(full string) *Rule {
 	if !ok {
 		return nil
 	}
-	p := c.packs[packID]
+	p := c.Pack(packID)
 	if p == nil {
 		return nil
 	}
@@ -141,7 +182,10 @@ func (c *Catalog) Resolve(refs []string) ([]*Pack, error) {
 		if seen[id] {
 			return nil
 		}
-		p := c.packs[id]
+		p, err := c.load(id)
+		if err != nil {
+			return err
+		}
 		if p == nil {
 			return fmt.Errorf("unknown pack %q%s (packs: %s)", id, from, strings.Join(c.ids(), ", "))
 		}
@@ -173,6 +217,9 @@ func (c *Catalog) Resolve(refs []string) ([]*Pack, error) {
 func (c *Catalog) ids() []string {
 	var ids []string
 	for id := range c.packs {
+		ids = append(ids, id)
+	}
+	for id := range c.builtin {
 		ids = append(ids, id)
 	}
 	sort.Strings(ids)

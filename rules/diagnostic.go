@@ -115,8 +115,14 @@ func ComputeFingerprint(d Diagnostic) string {
 // SortDiagnostics orders diagnostics by file, line, column, rule and message,
 // and removes exact duplicates.
 func SortDiagnostics(ds []Diagnostic) []Diagnostic {
-	sort.SliceStable(ds, func(i, j int) bool {
-		a, b := ds[i], ds[j]
+	// Sort an index, not the structs: comparing large structs by value is
+	// the dominant cost for many findings.
+	idx := make([]int, len(ds))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(i, j int) bool {
+		a, b := &ds[idx[i]], &ds[idx[j]]
 		if a.File != b.File {
 			return a.File < b.File
 		}
@@ -131,12 +137,13 @@ func SortDiagnostics(ds []Diagnostic) []Diagnostic {
 		}
 		return a.Message < b.Message
 	})
-	out := ds[:0]
-	for i, d := range ds {
-		if i > 0 && d.Fingerprint == ds[i-1].Fingerprint && d.Line == ds[i-1].Line && d.Message == ds[i-1].Message {
+	out := make([]Diagnostic, 0, len(ds))
+	for _, i := range idx {
+		d := &ds[i]
+		if n := len(out); n > 0 && d.Fingerprint == out[n-1].Fingerprint && d.Line == out[n-1].Line && d.Message == out[n-1].Message {
 			continue
 		}
-		out = append(out, d)
+		out = append(out, *d)
 	}
 	return out
 }

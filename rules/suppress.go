@@ -107,12 +107,17 @@ const (
 // nothing, and comments that hold "--".
 func applySuppressions(proj *metadata.Project, diags []Diagnostic, run Run) (kept, suppressed []Diagnostic) {
 	var dirs []*Directive
+	byFile := map[string][]*Directive{} // findings only meet the directives of their own file
 	for _, doc := range proj.Documents {
-		dirs = append(dirs, parseDirectives(doc)...)
+		ds := parseDirectives(doc)
+		dirs = append(dirs, ds...)
+		if len(ds) > 0 {
+			byFile[doc.Path] = ds
+		}
 	}
 	for _, d := range diags {
 		hit := false
-		for _, dir := range dirs {
+		for _, dir := range byFile[d.File] {
 			if dir.covers(d) {
 				dir.used = true
 				hit = true

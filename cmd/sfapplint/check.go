@@ -58,7 +58,7 @@ func resolveSetup(s *Streams, f *packFlags) (*setup, error) {
 		return nil, err
 	}
 	st := &setup{wd: wd}
-	cat, err := rules.LoadBuiltinCatalog()
+	cat, err := rules.OpenBuiltinCatalog()
 	if err != nil {
 		return nil, fmt.Errorf("built-in packs: %w", err)
 	}
@@ -325,12 +325,13 @@ func runCheck(ctx context.Context, s *Streams, args []string, opts *checkOptions
 		attachFixEdits(proj, diags)
 	}
 	in := reportInput(st, proj, diags, failOn, s.Color())
+	in.Indent = s.OutTTY
 	if err := report.Write(s.Out, opts.format, in); err != nil {
 		return err
 	}
 	for _, o := range outputs {
 		var buf bytes.Buffer
-		in.Color = false
+		in.Color, in.Indent = false, false
 		if err := report.Write(&buf, o.format, in); err != nil {
 			return err
 		}

@@ -22,7 +22,8 @@ type jsonReport struct {
 	Failed   bool               `json:"failed"`
 }
 
-// writeJSON renders the json contract: one indented object and a newline.
+// writeJSON renders the json contract: one object and a newline, indented
+// when Input.Indent is set (compact output is much cheaper for large runs).
 // Slices are never null, and HTML characters are not escaped.
 func writeJSON(buf *bytes.Buffer, in Input) error {
 	r := jsonReport{
@@ -42,7 +43,9 @@ func writeJSON(buf *bytes.Buffer, in Input) error {
 	}
 	enc := json.NewEncoder(buf)
 	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
+	if in.Indent {
+		enc.SetIndent("", "  ")
+	}
 	if err := enc.Encode(r); err != nil {
 		return fmt.Errorf("encoding json: %w", err)
 	}

@@ -56,6 +56,8 @@ type Input struct {
 	FailOn rules.Severity
 	// Color allows ANSI colour in the text format; other formats ignore it.
 	Color bool
+	// Indent pretty-prints the json format (for people at a terminal).
+	Indent bool
 }
 
 // Formats returns the names of the supported formats, text first.

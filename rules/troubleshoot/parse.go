@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -64,37 +65,45 @@ const maxInput = 64 << 10
 // requestParams are the OAuth request parameters kept from a pasted address.
 var requestParams = []string{"client_id", "redirect_uri", "scope", "response_type", "grant_type", "code_challenge", "code_challenge_method"}
 
-var (
-	// genericDescriptionRE matches the text of the generic approval error, which says nothing.
-	genericDescriptionRE = regexp.MustCompile(`(?i)^\W*(?:oauth_approval_error_generic\W*)?(?:an\s+)?unexpected\s+error\s+has\s+occ?urr?ed\s+during\s+authentication\W*$`)
-	// codeRE is what an error code looks like: letters and digits joined by underscores or hyphens
-	// (invalid_grant, API_DISABLED_FOR_ORG, access-denied).
-	codeRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9]*(?:[_-][A-Za-z0-9]+)+$`)
-	// codeLeadRE splits "CODE: description", "CODE - description" and "CODE description".
-	codeLeadRE = regexp.MustCompile(`^([A-Za-z][A-Za-z0-9]*(?:[_-][A-Za-z0-9]+)+)(?:\s*[:=]\s*|\s+[-–—]\s+|\s+)(.*)$`)
-	// cliPrefixRE strips what tools print before the error.
-	cliPrefixRE = regexp.MustCompile(`(?i)^(?:` +
-		`\[?(?:error|err|fatal)\]?\s*\(\s*[\w.-]*\s*\)\s*:?\s*` + // Error (1): / Error (InvalidGrant):
-		`|error\s+running\s+[\w:.-]+\s*:?\s*` + // ERROR running force:auth:jwt:grant:
-		`|(?:sfdx|sf|force)\s*:\s*` +
-		`|request\s+failed\s*:?\s*` +
-		`|[\w.$]*(?:error|exception|failure|failed)\s*:\s*` + // Error: / Remote_Error: / SfError: / Failed:
-		`|.{0,120}?\bdue\s+to\s*:\s*` + // Error authenticating with auth code due to:
-		`|\[?\d{4}-\d\d-\d\d[T ][\d:.]+Z?\]?\s*` + // a timestamp
-		`|(?:http\s*)?(?:status\s*)?\b[45]\d\d\b(?:\s+[A-Za-z][A-Za-z ]{0,30}?)?\s*[:-]\s*` + // 400 Bad Request:
-		`)`)
-	// pairErrorRE finds error=VALUE written as free text (not inside an address).
-	pairErrorRE = regexp.MustCompile(`(?i)(?:^|[\s,;])error\s*=\s*"?([^\s&",;]+)`)
-	// pairKeyRE finds the start of a key=value pair in free text.
-	pairKeyRE = regexp.MustCompile(`(?i)(?:^|\s)([a-z_]+)\s*=`)
-	// faultCodeRE and faultStringRE read a SOAP fault.
-	faultCodeRE   = regexp.MustCompile(`(?is)<(?:[\w-]+:)?faultcode[^>]*>\s*(.*?)\s*</(?:[\w-]+:)?faultcode>`)
-	faultStringRE = regexp.MustCompile(`(?is)<(?:[\w-]+:)?faultstring[^>]*>\s*(.*?)\s*</(?:[\w-]+:)?faultstring>`)
-	exceptionRE   = regexp.MustCompile(`(?is)<(?:[\w-]+:)?exceptionCode[^>]*>\s*(.*?)\s*</(?:[\w-]+:)?exceptionCode>`)
-	// faultCodeTextRE reads "faultCode: X" / "faultcode=X" written as text.
-	faultCodeTextRE = regexp.MustCompile(`(?i)\bfault_?code\b["']?\s*[:=]\s*["']?(?:[\w-]+:)?([A-Za-z][\w-]*)`)
-	percentRE       = regexp.MustCompile(`%[0-9A-Fa-f]{2}`)
-)
+// patterns are the parser's regular expressions, compiled on first use rather
+// than at start-up, which every command would otherwise pay for.
+type patterns struct {
+	genericDescriptionRE, codeRE, codeLeadRE, cliPrefixRE, pairErrorRE, pairKeyRE, faultCodeRE, faultStringRE, exceptionRE, faultCodeTextRE, percentRE *regexp.Regexp
+}
+
+var compiledPatterns = sync.OnceValue(func() *patterns {
+	return &patterns{
+		// genericDescriptionRE matches the text of the generic approval error, which says nothing.
+		genericDescriptionRE: regexp.MustCompile(`(?i)^\W*(?:oauth_approval_error_generic\W*)?(?:an\s+)?unexpected\s+error\s+has\s+occ?urr?ed\s+during\s+authentication\W*$`),
+		// codeRE is what an error code looks like: letters and digits joined by underscores or hyphens
+		// (invalid_grant, API_DISABLED_FOR_ORG, access-denied).
+		codeRE: regexp.MustCompile(`^[A-Za-z][A-Za-z0-9]*(?:[_-][A-Za-z0-9]+)+$`),
+		// codeLeadRE splits "CODE: description", "CODE - description" and "CODE description".
+		codeLeadRE: regexp.MustCompile(`^([A-Za-z][A-Za-z0-9]*(?:[_-][A-Za-z0-9]+)+)(?:\s*[:=]\s*|\s+[-–—]\s+|\s+)(.*)$`),
+		// cliPrefixRE strips what tools print before the error.
+		cliPrefixRE: regexp.MustCompile(`(?i)^(?:` +
+			`\[?(?:error|err|fatal)\]?\s*\(\s*[\w.-]*\s*\)\s*:?\s*` + // Error (1): / Error (InvalidGrant):
+			`|error\s+running\s+[\w:.-]+\s*:?\s*` + // ERROR running force:auth:jwt:grant:
+			`|(?:sfdx|sf|force)\s*:\s*` +
+			`|request\s+failed\s*:?\s*` +
+			`|[\w.$]*(?:error|exception|failure|failed)\s*:\s*` + // Error: / Remote_Error: / SfError: / Failed:
+			`|.{0,120}?\bdue\s+to\s*:\s*` + // Error authenticating with auth code due to:
+			`|\[?\d{4}-\d\d-\d\d[T ][\d:.]+Z?\]?\s*` + // a timestamp
+			`|(?:http\s*)?(?:status\s*)?\b[45]\d\d\b(?:\s+[A-Za-z][A-Za-z ]{0,30}?)?\s*[:-]\s*` + // 400 Bad Request:
+			`)`),
+		// pairErrorRE finds error=VALUE written as free text (not inside an address).
+		pairErrorRE: regexp.MustCompile(`(?i)(?:^|[\s,;])error\s*=\s*"?([^\s&",;]+)`),
+		// pairKeyRE finds the start of a key=value pair in free text.
+		pairKeyRE: regexp.MustCompile(`(?i)(?:^|\s)([a-z_]+)\s*=`),
+		// faultCodeRE and faultStringRE read a SOAP fault.
+		faultCodeRE:   regexp.MustCompile(`(?is)<(?:[\w-]+:)?faultcode[^>]*>\s*(.*?)\s*</(?:[\w-]+:)?faultcode>`),
+		faultStringRE: regexp.MustCompile(`(?is)<(?:[\w-]+:)?faultstring[^>]*>\s*(.*?)\s*</(?:[\w-]+:)?faultstring>`),
+		exceptionRE:   regexp.MustCompile(`(?is)<(?:[\w-]+:)?exceptionCode[^>]*>\s*(.*?)\s*</(?:[\w-]+:)?exceptionCode>`),
+		// faultCodeTextRE reads "faultCode: X" / "faultcode=X" written as text.
+		faultCodeTextRE: regexp.MustCompile(`(?i)\bfault_?code\b["']?\s*[:=]\s*["']?(?:[\w-]+:)?([A-Za-z][\w-]*)`),
+		percentRE:       regexp.MustCompile(`%[0-9A-Fa-f]{2}`),
+	}
+})
 
 // ParseError reduces an error text to its code and description. It accepts a
 // bare code, a message, a browser address (query or fragment, URL-encoded,
@@ -156,7 +165,7 @@ func ParseError(text string) ParsedError {
 func parseLine(p *ParsedError, s string) {
 	stripped := false
 	for i := 0; i < 6; i++ {
-		loc := cliPrefixRE.FindStringIndex(s)
+		loc := compiledPatterns().cliPrefixRE.FindStringIndex(s)
 		if loc == nil || loc[1] == 0 {
 			break
 		}
@@ -173,7 +182,7 @@ func parseLine(p *ParsedError, s string) {
 	s = strings.Trim(s, " \t\"'`")
 	first := firstLine(s)
 	switch {
-	case codeRE.MatchString(first) && !strings.ContainsAny(first, " \t"):
+	case compiledPatterns().codeRE.MatchString(first) && !strings.ContainsAny(first, " \t"):
 		p.Code = first
 		if stripped {
 			p.Shape = ShapeCLI
@@ -181,7 +190,7 @@ func parseLine(p *ParsedError, s string) {
 			p.Shape = ShapeCode
 		}
 	default:
-		if m := codeLeadRE.FindStringSubmatch(first); m != nil && looksLikeCode(m[1]) {
+		if m := compiledPatterns().codeLeadRE.FindStringSubmatch(first); m != nil && looksLikeCode(m[1]) {
 			p.Code, p.Description = m[1], m[2]
 			p.Shape = ShapeCLI
 		} else {
@@ -314,18 +323,18 @@ func jsonError(v any, depth int) (string, string) {
 
 // parseSOAP reads a SOAP fault, written as XML or as text.
 func parseSOAP(p *ParsedError, s string) bool {
-	if m := faultCodeRE.FindStringSubmatch(s); m != nil {
+	if m := compiledPatterns().faultCodeRE.FindStringSubmatch(s); m != nil {
 		p.Code = stripPrefix(m[1])
-		if ex := exceptionRE.FindStringSubmatch(s); ex != nil && p.Code != "" && !looksLikeCode(p.Code) {
+		if ex := compiledPatterns().exceptionRE.FindStringSubmatch(s); ex != nil && p.Code != "" && !looksLikeCode(p.Code) {
 			p.Code = ex[1]
 		}
-		if f := faultStringRE.FindStringSubmatch(s); f != nil {
+		if f := compiledPatterns().faultStringRE.FindStringSubmatch(s); f != nil {
 			p.Description = xmlUnescape(f[1])
 		}
 		splitLeadingCode(p)
 		return p.Code != "" || p.Description != ""
 	}
-	if m := faultCodeTextRE.FindStringSubmatch(s); m != nil {
+	if m := compiledPatterns().faultCodeTextRE.FindStringSubmatch(s); m != nil {
 		p.Code = m[1]
 		if i := strings.Index(strings.ToLower(s), "faultstring"); i >= 0 {
 			rest := strings.TrimLeft(s[i+len("faultstring"):], `"' :=`)
@@ -340,7 +349,7 @@ func parseSOAP(p *ParsedError, s string) bool {
 // splitLeadingCode turns a description "CODE: text" whose CODE is the error
 // code (or the only code) into the plain text.
 func splitLeadingCode(p *ParsedError) {
-	m := codeLeadRE.FindStringSubmatch(p.Description)
+	m := compiledPatterns().codeLeadRE.FindStringSubmatch(p.Description)
 	if m == nil || !looksLikeCode(m[1]) {
 		return
 	}
@@ -365,7 +374,7 @@ func xmlUnescape(s string) string {
 // parsePairs reads "error=X error_description=some words" written as free
 // text, as some tools print it (not inside an address, where & separates).
 func parsePairs(p *ParsedError, s string) bool {
-	m := pairErrorRE.FindStringSubmatchIndex(s)
+	m := compiledPatterns().pairErrorRE.FindStringSubmatchIndex(s)
 	if m == nil {
 		return false
 	}
@@ -384,7 +393,7 @@ func parsePairs(p *ParsedError, s string) bool {
 		}
 	}
 	p.Code = strings.Trim(s[m[2]:m[3]], `"'`)
-	keys := pairKeyRE.FindAllStringSubmatchIndex(s, -1)
+	keys := compiledPatterns().pairKeyRE.FindAllStringSubmatchIndex(s, -1)
 	for i, k := range keys {
 		name := strings.ToLower(s[k[2]:k[3]])
 		end := len(s)
@@ -554,11 +563,11 @@ func parseQuery(q string) url.Values {
 func decodeValue(v string) string {
 	v = strings.ReplaceAll(v, "+", " ")
 	decoded := false
-	for i := 0; i < 3 && percentRE.MatchString(v); i++ {
+	for i := 0; i < 3 && compiledPatterns().percentRE.MatchString(v); i++ {
 		decoded = true
 		d, err := url.PathUnescape(v)
 		if err != nil {
-			d = percentRE.ReplaceAllStringFunc(v, func(m string) string {
+			d = compiledPatterns().percentRE.ReplaceAllStringFunc(v, func(m string) string {
 				s, err := url.PathUnescape(m)
 				if err != nil {
 					return m
@@ -632,13 +641,13 @@ func unwrap(p *ParsedError, depth int) {
 		addWrapper(p, WrapperGeneric)
 		p.Code = ""
 		switch {
-		case genericDescriptionRE.MatchString(desc):
+		case compiledPatterns().genericDescriptionRE.MatchString(desc):
 			p.Description = ""
 		default:
 			// "invalid_scope: the requested scope is not allowed" or just the inner text.
-			if m := codeLeadRE.FindStringSubmatch(desc); m != nil && looksLikeCode(m[1]) {
+			if m := compiledPatterns().codeLeadRE.FindStringSubmatch(desc); m != nil && looksLikeCode(m[1]) {
 				p.Code, p.Description = m[1], m[2]
-			} else if codeRE.MatchString(desc) {
+			} else if compiledPatterns().codeRE.MatchString(desc) {
 				p.Code, p.Description = desc, ""
 			}
 		}
@@ -652,24 +661,24 @@ func unwrap(p *ParsedError, depth int) {
 		rest := strings.TrimSpace(strings.TrimLeft(desc[i+len(WrapperGeneric):], " :-–"))
 		before := strings.TrimSpace(strings.TrimRight(desc[:i], " :-–"))
 		switch {
-		case genericDescriptionRE.MatchString(rest) || rest == "":
+		case compiledPatterns().genericDescriptionRE.MatchString(rest) || rest == "":
 			p.Description = before
 		default:
 			p.Description = strings.TrimSpace(before + " " + rest)
 		}
-		if m := codeLeadRE.FindStringSubmatch(p.Description); m != nil && looksLikeCode(m[1]) && p.Code == "" {
+		if m := compiledPatterns().codeLeadRE.FindStringSubmatch(p.Description); m != nil && looksLikeCode(m[1]) && p.Code == "" {
 			p.Code, p.Description = m[1], m[2]
 		}
 		return
 	}
-	if genericDescriptionRE.MatchString(desc) {
+	if compiledPatterns().genericDescriptionRE.MatchString(desc) {
 		addWrapper(p, WrapperGeneric)
 		p.Description = ""
 		return
 	}
 	// "Remote_Error: OAUTH_APP_BLOCKED" and similar: a code inside the description.
 	if p.Code == "" {
-		if m := codeLeadRE.FindStringSubmatch(desc); m != nil && knownCode(m[1]) {
+		if m := compiledPatterns().codeLeadRE.FindStringSubmatch(desc); m != nil && knownCode(m[1]) {
 			p.Code, p.Description = m[1], m[2]
 		} else if knownCode(desc) {
 			p.Code, p.Description = desc, ""
