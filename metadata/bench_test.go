@@ -1,3 +1,5 @@
+// Benchmarks for discovery, parsing, joining and loading, on synthetic SFDX
+// projects from metadata/internal/synth.
 package metadata
 
 import (

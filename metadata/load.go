@@ -87,6 +87,7 @@ type Options struct {
 
 // Validator checks a parsed document against the schema of its type.
 type Validator interface {
+	// Validate returns the problems of doc, a file of type t.
 	Validate(doc *Document, t Type) []Problem
 }
 
@@ -465,7 +466,6 @@ func readZip(abs, display string, lim Limits, ignore func(string) bool) ([]input
 		if ignore != nil && ignore(entryDisplay) {
 			continue
 		}
-		zf := zf
 		inputs = append(inputs, input{display: entryDisplay, typ: t, name: comp, size: int64(zf.UncompressedSize64), read: func(*[]byte) ([]byte, error) {
 			return readZipEntry(zf, lim, budget)
 		}})
@@ -495,7 +495,7 @@ func readZipEntry(zf *zip.File, lim Limits, budget *zipBudget) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer rc.Close()
+	defer func() { _ = rc.Close() }() // read-only: nothing to flush
 	// Never trust the declared size: read at most the limit plus one byte.
 	data, err := io.ReadAll(io.LimitReader(rc, lim.MaxZipEntrySize+1))
 	if err != nil {

@@ -305,8 +305,8 @@ func TestLoadSourceTree(t *testing.T) {
 	if got := p.FindHolder(TypePermissionSet, "acme integration"); got == nil || got.Name != "Acme_Integration" {
 		t.Errorf("FindHolder by label = %v, want Acme_Integration", got)
 	}
-	if got := p.ApiEnabledHolders(); len(got) != 1 || got[0].Name != "Acme_Integration" {
-		t.Errorf("ApiEnabledHolders = %v, want [Acme_Integration]", got)
+	if got := p.APIEnabledHolders(); len(got) != 1 || got[0].Name != "Acme_Integration" {
+		t.Errorf("APIEnabledHolders = %v, want [Acme_Integration]", got)
 	}
 	if p.App("Acme_Sync") == nil || p.App("acme_sync") != nil {
 		t.Error("Project.App must find apps by exact name")

@@ -246,8 +246,8 @@ func (p *Project) App(name string) *App {
 	return nil
 }
 
-// ApiEnabledHolders returns the profiles and permission sets that grant ApiEnabled.
-func (p *Project) ApiEnabledHolders() []*PermissionHolder {
+// APIEnabledHolders returns the profiles and permission sets that grant ApiEnabled.
+func (p *Project) APIEnabledHolders() []*PermissionHolder {
 	var out []*PermissionHolder
 	for _, h := range p.Holders {
 		if _, ok := h.Grants("ApiEnabled"); ok {

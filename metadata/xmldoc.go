@@ -195,7 +195,7 @@ func parseXML(path string, src []byte, maxDepth int) (*Document, error) {
 	for {
 		before := offset()
 		tok, err := dec.RawToken()
-		if err == io.EOF {
+		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {

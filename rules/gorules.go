@@ -510,7 +510,7 @@ func checkUseAnyAPIClient(p *Pass) {
 }
 
 func checkAPIEnabled(p *Pass) {
-	if len(p.Project.Holders) == 0 || len(p.Project.ApiEnabledHolders()) > 0 {
+	if len(p.Project.Holders) == 0 || len(p.Project.APIEnabledHolders()) > 0 {
 		return
 	}
 	reported := false

@@ -936,7 +936,7 @@ func checkNoAPIEnabled(env *checkEnv) []finding {
 	if env.Project == nil || len(env.Project.Holders) == 0 {
 		return nil
 	}
-	if hs := env.Project.ApiEnabledHolders(); len(hs) > 0 {
+	if hs := env.Project.APIEnabledHolders(); len(hs) > 0 {
 		var names []string
 		for _, h := range hs {
 			names = append(names, fmt.Sprintf("%s %q", holderKind(h), h.Name))
