@@ -424,9 +424,9 @@ func sameDocument(a, b *Document) error {
 	}
 	for i := range ea {
 		x, y := ea[i], eb[i]
-		if x.Name != y.Name || x.Space != y.Space || x.Text != y.Text || x.Pos != y.Pos || x.SelfClosing != y.SelfClosing ||
+		if x.Name != y.Name || x.Space != y.Space || x.Text != y.Text || x.Pos() != y.Pos() || x.SelfClosing != y.SelfClosing ||
 			x.StartOffset != y.StartOffset || x.ContentStart != y.ContentStart || x.ContentEnd != y.ContentEnd || x.EndOffset != y.EndOffset ||
-			x.prefix != y.prefix || len(x.Children) != len(y.Children) || index(ea, x.Parent) != index(eb, y.Parent) {
+			x.prefix() != y.prefix() || len(x.Children) != len(y.Children) || index(ea, x.Parent) != index(eb, y.Parent) {
 			return fmt.Errorf("element %d: got %+v, want %+v", i, *x, *y)
 		}
 	}

@@ -145,7 +145,7 @@ func modelPlaced(doc *Document) []placedText {
 	var out []placedText
 	var walk func(e *Element)
 	walk = func(e *Element) {
-		out = append(out, placedText{e.Path(), lineCol(e.Pos), e.Text})
+		out = append(out, placedText{e.Path(), lineCol(e.Pos()), e.Text})
 		for _, c := range e.Children {
 			walk(c)
 		}
@@ -317,8 +317,8 @@ func TestCorpus(t *testing.T) {
 						}
 					}
 					positions++
-					if got := lineCol(f.Pos); got != want || f.Pos.File != wantFile {
-						t.Errorf("%s %s at %s:%s, want %s:%s", app.Name, spec.Path, f.Pos.File, got, wantFile, want)
+					if got := lineCol(f.Pos()); got != want || f.Pos().File != wantFile {
+						t.Errorf("%s %s at %s:%s, want %s:%s", app.Name, spec.Path, f.Pos().File, got, wantFile, want)
 					}
 					checkPresent := spec.Kind != KindSecret &&
 						!(app.Kind == KindConnectedApp && strings.HasPrefix(spec.Path, "policy.refreshTokenValidity"))

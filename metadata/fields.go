@@ -1,6 +1,8 @@
 package metadata
 
 import (
+	"bytes"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -171,6 +173,10 @@ type planGroup struct {
 type kindPlans struct {
 	plans  []fieldPlan
 	groups []planGroup
+	// slots gives each model path of the kind its index in App.fields: the
+	// plans' paths first (plan i is slot i), then the derived fields'.
+	slots  map[string]int
+	byPath []int // slots in path order
 }
 
 // fieldPlans are built on first use, not at start-up: most commands never
@@ -208,6 +214,23 @@ func planFields(k AppKind) *kindPlans {
 		kp.groups[g].plans = append(kp.groups[g].plans, idx)
 		kp.groups[g].byLeaf[plan.leaf] = append(kp.groups[g].byLeaf[plan.leaf], idx)
 	}
+	kp.slots = make(map[string]int, len(kp.plans)+8)
+	var paths []string
+	for i := range kp.plans {
+		kp.slots[kp.plans[i].spec.Path] = i
+		paths = append(paths, kp.plans[i].spec.Path)
+	}
+	for i := range fieldSpecs {
+		if spec := &fieldSpecs[i]; spec.Derived != "" {
+			kp.slots[spec.Path] = len(paths)
+			paths = append(paths, spec.Path)
+		}
+	}
+	kp.byPath = make([]int, len(paths))
+	for i := range kp.byPath {
+		kp.byPath[i] = i
+	}
+	sort.Slice(kp.byPath, func(i, j int) bool { return paths[kp.byPath[i]] < paths[kp.byPath[j]] })
 	return kp
 }
 
@@ -217,11 +240,16 @@ func planFields(k AppKind) *kindPlans {
 func buildFields(app *App) {
 	kp := fieldPlans()[app.Kind]
 	plans := kp.plans
-	if app.fields == nil {
-		app.fields = make(map[string]*Field, len(plans)+8) // + the derived fields
+	// All fields of the app, extracted and derived, in one block.
+	app.plans, app.fields = kp, make([]Field, len(kp.slots))
+	fields := app.fields[:len(plans)]
+	var foundBuf [64][]*Element
+	var found [][]*Element
+	if len(plans) <= len(foundBuf) {
+		found = foundBuf[:len(plans)]
+	} else {
+		found = make([][]*Element, len(plans))
 	}
-	fields := make([]Field, len(plans))
-	found := make([][]*Element, len(plans))
 	for _, g := range kp.groups {
 		doc := app.Docs[g.typ]
 		var parent *Element
@@ -252,9 +280,6 @@ func buildFields(app *App) {
 			extract(&fields[i], app, &plans[i], doc, parent, found[i])
 		}
 	}
-	for i := range fields {
-		app.setField(&fields[i])
-	}
 	deriveFields(app)
 }
 
@@ -266,9 +291,9 @@ func extract(f *Field, app *App, plan *fieldPlan, doc *Document, parent *Element
 	f.Doc, f.Parent = doc, parent
 	switch {
 	case parent != nil:
-		f.Pos = parent.Pos
+		f.at = parent
 	default:
-		f.Pos = app.Pos
+		f.at = app.rootElement()
 	}
 	if len(elems) == 0 {
 		if d := spec.DefaultFor(app.Kind); d != nil {
@@ -277,7 +302,7 @@ func extract(f *Field, app *App, plan *fieldPlan, doc *Document, parent *Element
 		return
 	}
 	el := elems[0]
-	f.Elem, f.Present, f.Pos = el, true, el.Pos
+	f.Elem, f.Present, f.at = el, true, el
 	text := strings.TrimSpace(el.Text)
 	switch spec.Kind {
 	case KindBool:
@@ -313,7 +338,7 @@ func extract(f *Field, app *App, plan *fieldPlan, doc *Document, parent *Element
 		if len(elems) > 1 || src.Elem == "profileName" || src.Elem == "permissionSetName" || strings.HasSuffix(src.Elem, "/scopes") {
 			for _, e := range elems { // repeated elements: one value each
 				if v := strings.TrimSpace(e.Text); v != "" {
-					f.Items = append(f.Items, Item{Value: v, Pos: e.Pos})
+					f.Items = append(f.Items, Item{Value: v, Pos: e.Pos()})
 				}
 			}
 		} else {
@@ -383,16 +408,18 @@ func commaItems(doc *Document, el *Element) []Item {
 }
 
 func splitItems(doc *Document, el *Element, sep func(rune) bool) []Item {
-	raw := string(doc.Source[el.ContentStart:el.ContentEnd])
+	rawBytes := doc.Source[el.ContentStart:el.ContentEnd]
 	decoded := el.Text
-	var items []Item
 	// Positions come from the raw text when it differs from the decoded text at
 	// most by line ends (the decoder turns CRLF into LF); otherwise (entities,
 	// CDATA, comments) every item is placed at the element.
-	exact := normalizeLineEnds(raw) == decoded
-	if exact {
-		decoded = raw
+	exact := false
+	if bytes.IndexByte(rawBytes, '\r') < 0 {
+		exact = string(rawBytes) == decoded // then decoded is the raw text: no copy
+	} else if raw := string(rawBytes); normalizeLineEnds(raw) == decoded {
+		exact, decoded = true, raw
 	}
+	var items []Item
 	start := 0
 	emit := func(end int) {
 		seg := decoded[start:end]
@@ -400,10 +427,19 @@ func splitItems(doc *Document, el *Element, sep func(rune) bool) []Item {
 		if v == "" {
 			return
 		}
-		pos := el.Pos
+		pos := el.Pos()
 		if exact {
 			lead := len(seg) - len(strings.TrimLeft(seg, " \t\r\n"))
 			pos = doc.PosAt(el.ContentStart + start + lead)
+		}
+		if items == nil {
+			n := 1 // at most one item per separator, plus one
+			for _, r := range decoded {
+				if sep(r) {
+					n++
+				}
+			}
+			items = make([]Item, 0, n)
 		}
 		items = append(items, Item{Value: v, Pos: pos})
 	}
@@ -440,25 +476,26 @@ func ipRangeItems(elems []*Element) []Item {
 		if end != nil {
 			t = strings.TrimSpace(end.Text)
 		}
-		items = append(items, Item{Value: s + "-" + t, Pos: e.Pos})
+		items = append(items, Item{Value: s + "-" + t, Pos: e.Pos()})
 	}
 	return items
 }
 
 // deriveFields computes the fields that have no single element source.
 func deriveFields(app *App) {
-	kind := &Field{Path: "app.kind", Kind: KindEnum, Value: string(app.Kind), Canonical: string(app.Kind), Present: true, Pos: app.Pos}
-	name := &Field{Path: "app.name", Kind: KindString, Value: app.Name, Canonical: app.Name, Present: true, Pos: app.Pos}
+	root := app.rootElement()
+	kind := &Field{Path: "app.kind", Kind: KindEnum, Value: string(app.Kind), Canonical: string(app.Kind), Present: true, at: root}
+	name := &Field{Path: "app.name", Kind: KindString, Value: app.Name, Canonical: app.Name, Present: true, at: root}
 	app.setField(kind)
 	app.setField(name)
 
 	// oauth.enabled
-	en := &Field{Path: "oauth.enabled", Kind: KindBool, Pos: app.Pos}
+	en := &Field{Path: "oauth.enabled", Kind: KindBool, at: root}
 	if app.Kind == KindConnectedApp {
 		doc := app.Docs[TypeConnectedApp]
 		en.Doc, en.Parent = doc, doc.Root
 		if oc := doc.Root.Child("oauthConfig"); oc != nil {
-			en.Value, en.Canonical, en.Present, en.Elem, en.Pos = true, true, true, oc, oc.Pos
+			en.Value, en.Canonical, en.Present, en.Elem, en.at = true, true, true, oc, oc
 		} else {
 			en.Value, en.Canonical = false, false
 		}
@@ -474,12 +511,12 @@ func deriveFields(app *App) {
 		en.Source = "ExtlClntAppGlobalOauthSettings + ExtlClntAppOauthSettings present, ExtlClntAppConfigurablePolicies/isOauthPluginEnabled"
 		switch {
 		case hasSettings && !pluginOn && plugin.Present:
-			en.Pos, en.Elem, en.Doc, en.Parent = plugin.Pos, plugin.Elem, plugin.Doc, plugin.Parent
+			en.at, en.Elem, en.Doc, en.Parent = plugin.at, plugin.Elem, plugin.Doc, plugin.Parent
 		case hasSettings && !masterOn && master.Present:
-			en.Pos, en.Elem, en.Doc, en.Parent = master.Pos, master.Elem, master.Doc, master.Parent
+			en.at, en.Elem, en.Doc, en.Parent = master.at, master.Elem, master.Doc, master.Parent
 		case app.Docs[TypeECAGlobalOauth] != nil:
 			d := app.Docs[TypeECAGlobalOauth]
-			en.Pos, en.Doc, en.Parent = d.Root.Pos, d, d.Root
+			en.at, en.Doc, en.Parent = d.Root, d, d.Root
 		}
 	}
 	app.setField(en)
@@ -513,7 +550,7 @@ func deriveFields(app *App) {
 			p, ok := ParseConnectedAppRefreshPolicy(strings.TrimSpace(f.Elem.Text))
 			if !ok || p.Period == 0 && p.Unit == "" {
 				// zero/infinite: the string has no period or unit.
-				nf := &Field{Path: path, Kind: f.Kind, Pos: pol.Pos, Doc: f.Doc, Parent: f.Parent, Source: f.Source}
+				nf := &Field{Path: path, Kind: f.Kind, at: pol.at, Doc: f.Doc, Parent: f.Parent, Source: f.Source}
 				app.setField(nf)
 				continue
 			}
@@ -526,12 +563,12 @@ func deriveFields(app *App) {
 	}
 
 	// secrets.privateKey: PEM private key armour inside a certificate or secret element.
-	pk := &Field{Path: "secrets.privateKey", Kind: KindSecret, Value: false, Canonical: false, Pos: app.Pos}
+	pk := &Field{Path: "secrets.privateKey", Kind: KindSecret, Value: false, Canonical: false, at: root}
 	for _, path := range []string{"secrets.certificate", "secrets.consumerSecret"} {
 		f := app.Field(path)
 		if f != nil && f.Elem != nil && strings.Contains(f.Elem.Text, "PRIVATE KEY") {
 			pk.Value, pk.Canonical, pk.Present = true, true, true
-			pk.Pos, pk.Elem, pk.Doc, pk.Parent, pk.Source = f.Pos, f.Elem, f.Doc, f.Parent, f.Source
+			pk.at, pk.Elem, pk.Doc, pk.Parent, pk.Source = f.at, f.Elem, f.Doc, f.Parent, f.Source
 			break
 		}
 	}

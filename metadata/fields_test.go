@@ -99,8 +99,8 @@ func TestFieldsConnectedApp(t *testing.T) {
 		"secrets.privateKey":                {Value: false, Canonical: false, At: "2:1"},
 	})
 	for _, f := range a.Fields() {
-		if f.Pos.File != acmeSrc {
-			t.Errorf("%s is placed in %q, want %q", f.Path, f.Pos.File, acmeSrc)
+		if f.Pos().File != acmeSrc {
+			t.Errorf("%s is placed in %q, want %q", f.Path, f.Pos().File, acmeSrc)
 		}
 	}
 	// Defaults are marked, carry the parent's element and file, and are not Present.
@@ -200,8 +200,8 @@ func TestFieldsExternalClientApp(t *testing.T) {
 	}
 	for path, file := range files {
 		f := a.Field(path)
-		if want := billingSrc + file; f.Pos.File != want {
-			t.Errorf("%s is placed in %q, want %q", path, f.Pos.File, want)
+		if want := billingSrc + file; f.Pos().File != want {
+			t.Errorf("%s is placed in %q, want %q", path, f.Pos().File, want)
 		}
 		for _, it := range f.Items {
 			if want := billingSrc + file; it.Pos.File != want {
@@ -523,8 +523,8 @@ func TestFieldSpecsTable(t *testing.T) {
 				t.Errorf("%s: no field %s", a.Name, s.Path)
 				continue
 			}
-			if !f.Pos.IsValid() || f.Pos.File == "" || filepath.IsAbs(f.Pos.File) {
-				t.Errorf("%s %s: position %v", a.Name, s.Path, f.Pos)
+			if !f.Pos().IsValid() || f.Pos().File == "" || filepath.IsAbs(f.Pos().File) {
+				t.Errorf("%s %s: position %v", a.Name, s.Path, f.Pos())
 			}
 		}
 	}

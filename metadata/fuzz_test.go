@@ -54,8 +54,8 @@ func fuzzFixtures(f *testing.F) [][]byte {
 // position, items are trimmed and non-empty, secrets hold at most a bool.
 func checkApp(a *App) error {
 	for _, fld := range a.Fields() {
-		if fld.Pos.Line < 1 || fld.Pos.Column < 1 {
-			return fmt.Errorf("%s: position %v", fld.Path, fld.Pos)
+		if fld.Pos().Line < 1 || fld.Pos().Column < 1 {
+			return fmt.Errorf("%s: position %v", fld.Path, fld.Pos())
 		}
 		for _, it := range fld.Items {
 			if it.Pos.Line < 1 || it.Pos.Column < 1 || it.Value == "" || it.Value != strings.TrimSpace(it.Value) {
@@ -120,7 +120,7 @@ func FuzzParseDocument(f *testing.F) {
 		if typ == TypeConnectedApp {
 			kind = KindConnectedApp
 		}
-		app := &App{Name: "Fuzz", Kind: kind, Docs: map[Type]*Document{typ: doc}, Pos: doc.Root.Pos}
+		app := &App{Name: "Fuzz", Kind: kind, Docs: map[Type]*Document{typ: doc}, Pos: doc.Root.Pos()}
 		buildFields(app)
 		if err := checkApp(app); err != nil {
 			t.Fatal(err)

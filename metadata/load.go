@@ -133,13 +133,18 @@ func Load(ctx context.Context, opts Options) (*Project, error) {
 	// file to the worker pool as soon as it is found (once, however many
 	// inputs name it), and the results are put in path order afterwards.
 	pool := newParsePool(ctx, opts)
-	seen := map[string]bool{}
-	emit := func(in input) {
-		if seen[in.display] {
-			return
+	emit := pool.add
+	// One walk names each file once: only several inputs, or a zip (whose
+	// entries may repeat a name), need a record of what was handed out.
+	if len(paths) != 1 || strings.EqualFold(filepath.Ext(paths[0]), ".zip") {
+		seen := map[string]bool{}
+		emit = func(in input) {
+			if seen[in.display] {
+				return
+			}
+			seen[in.display] = true
+			pool.add(in)
 		}
-		seen[in.display] = true
-		pool.add(in)
 	}
 	for _, p := range paths {
 		abs := p
@@ -261,52 +266,77 @@ func discover(abs, wd string, opts Options, emit func(input)) ([]Problem, error)
 		// WalkDir does not follow a symlinked root; with a trailing separator it does.
 		root = abs + string(filepath.Separator)
 	}
-	err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+	// The walk of filepath.WalkDir (which this replaced, same order), but a
+	// path is built only for directories and metadata files, not for every file.
+	// Symbolic links to directories are not followed, so loops cannot occur.
+	var walk func(dir string)
+	walk = func(dir string) {
+		// os.ReadDir opens the directory without the runtime poller (os.Open
+		// would add an fcntl and a failing epoll_ctl per directory).
+		entries, err := os.ReadDir(dir)
 		if err != nil {
-			probs = append(probs, Problem{Code: ProblemUnreadable, Pos: Pos{File: DisplayPath(wd, path)}, Message: "cannot read: " + errText(err)})
-			if d != nil && d.IsDir() {
-				return fs.SkipDir
+			probs = append(probs, Problem{Code: ProblemUnreadable, Pos: Pos{File: DisplayPath(wd, dir)}, Message: "cannot read: " + errText(err)})
+			return
+		}
+		for _, d := range entries {
+			name := d.Name()
+			if d.IsDir() {
+				if !skipDirs[name] {
+					walk(filepath.Join(dir, name))
+				}
+				continue
 			}
-			return nil
-		}
-		if d.IsDir() {
-			if path != root && skipDirs[d.Name()] {
-				return fs.SkipDir
+			t, comp, ok := classifyEntry(dir, name)
+			if !ok {
+				continue
 			}
-			return nil
-		}
-		// WalkDir does not follow symlinked directories, so loops cannot occur.
-		t, name, _, ok := Classify(path)
-		if !ok {
-			return nil
-		}
-		display := DisplayPath(wd, path)
-		if opts.Ignore != nil && opts.Ignore(display) {
-			return nil
-		}
-		// The directory entry's type comes with the directory listing: no
-		// stat. The size is checked while reading.
-		size := int64(-1)
-		if typ := d.Type(); typ&fs.ModeSymlink != 0 {
-			target, err := os.Stat(path)
-			if err != nil {
-				probs = append(probs, Problem{Code: ProblemUnreadable, Pos: Pos{File: display}, Message: "broken symbolic link: " + errText(err)})
-				return nil
+			path := filepath.Join(dir, name)
+			display := DisplayPath(wd, path)
+			if opts.Ignore != nil && opts.Ignore(display) {
+				continue
 			}
-			if !target.Mode().IsRegular() {
-				return nil
+			// The directory entry's type comes with the directory listing: no
+			// stat. The size is checked while reading.
+			size := int64(-1)
+			if typ := d.Type(); typ&fs.ModeSymlink != 0 {
+				target, err := os.Stat(path)
+				if err != nil {
+					probs = append(probs, Problem{Code: ProblemUnreadable, Pos: Pos{File: display}, Message: "broken symbolic link: " + errText(err)})
+					continue
+				}
+				if !target.Mode().IsRegular() {
+					continue
+				}
+				size = target.Size()
+			} else if !typ.IsRegular() {
+				continue
 			}
-			size = target.Size()
-		} else if !typ.IsRegular() {
-			return nil
+			emit(fileInput(path, display, t, comp, size, opts.Limits.MaxFileSize))
 		}
-		emit(fileInput(path, display, t, name, size, opts.Limits.MaxFileSize))
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("walking %s: %w", DisplayPath(wd, abs), err)
 	}
+	walk(root)
 	return probs, nil
+}
+
+// classifyEntry is Classify(filepath.Join(dir, name)) without building the
+// path for the files that are not app metadata: only a name ending in the
+// suffix of a metadata type read without "-meta.xml" (a Metadata API tree,
+// where the directory decides) needs it.
+func classifyEntry(dir, name string) (t Type, component string, ok bool) {
+	if t, component, _, ok = Classify(name); ok || strings.HasSuffix(name, "-meta.xml") {
+		return t, component, ok
+	}
+	dot := strings.LastIndexByte(name, '.')
+	if dot <= 0 {
+		return TypeUnknown, "", false
+	}
+	for _, ti := range knownTypes {
+		if ti.Suffix == name[dot+1:] {
+			t, component, _, ok = Classify(filepath.Join(dir, name))
+			return t, component, ok
+		}
+	}
+	return TypeUnknown, "", false
 }
 
 func fileInput(path, display string, t Type, name string, size, limit int64) input {
@@ -610,7 +640,7 @@ func parseOne(in input, opts Options, scratch *[]byte) parsed {
 		// A file whose root does not match its suffix is not joined: the schema
 		// check (or this) reports it, and reading it as another type would mislead.
 		if opts.Validator == nil {
-			res.probs = append(res.probs, Problem{Code: ProblemWrongRoot, Pos: doc.Root.Pos, Message: fmt.Sprintf("root element is <%s>; a .%s file must have root <%s> in namespace %s", doc.Root.Name, suffixOf(in.typ), in.typ, Namespace)})
+			res.probs = append(res.probs, Problem{Code: ProblemWrongRoot, Pos: doc.Root.Pos(), Message: fmt.Sprintf("root element is <%s>; a .%s file must have root <%s> in namespace %s", doc.Root.Name, suffixOf(in.typ), in.typ, Namespace)})
 		}
 		res.doc = nil
 	}
@@ -625,9 +655,13 @@ func suffixOf(t Type) string {
 // join builds the apps and permission holders from the parsed documents.
 // Apps are found by name in a map: linear in the number of files.
 func join(proj *Project, results []parsed, workers int) {
-	headers := map[string]*App{}
-	var children []parsed
-	for _, p := range results {
+	type appKey struct {
+		kind AppKind
+		name string
+	}
+	headers := map[appKey]*App{}
+	var children []int // indexes into results
+	for i, p := range results {
 		d := p.doc
 		if d == nil {
 			continue
@@ -638,45 +672,46 @@ func join(proj *Project, results []parsed, workers int) {
 			if p.typ == TypeExternalClientApp {
 				kind = KindECA
 			}
-			key := string(kind) + "\x00" + p.name
+			key := appKey{kind, p.name}
 			if prev, dup := headers[key]; dup {
-				proj.Problems = append(proj.Problems, Problem{Code: ProblemECADuplicate, Pos: d.Root.Pos, App: p.name,
+				proj.Problems = append(proj.Problems, Problem{Code: ProblemECADuplicate, Pos: d.Root.Pos(), App: p.name,
 					Message: fmt.Sprintf("%s %q is defined twice; this file is ignored, the first is %s", kind, p.name, prev.Pos.File)})
 				continue
 			}
-			app := &App{Name: p.name, Kind: kind, Docs: map[Type]*Document{p.typ: d}, Pos: d.Root.Pos}
+			app := &App{Name: p.name, Kind: kind, Docs: map[Type]*Document{p.typ: d}, Pos: d.Root.Pos()}
 			headers[key] = app
 			proj.Apps = append(proj.Apps, app)
 		case TypePermissionSet, TypeProfile:
 			proj.Holders = append(proj.Holders, holderOf(d, p))
 		default:
 			if p.typ.IsECAChild() {
-				children = append(children, p)
+				children = append(children, i)
 			}
 		}
 	}
-	for _, p := range children {
+	for _, ci := range children {
+		p := &results[ci]
 		d := p.doc
 		ref := d.Root.Child("externalClientApplication")
 		if ref == nil {
 			continue // missing-required is reported by the schema
 		}
 		name := strings.TrimSpace(ref.Text)
-		app := headers[string(KindECA)+"\x00"+name]
+		app := headers[appKey{KindECA, name}]
 		ns := ""
 		if app == nil {
 			if i := strings.Index(name, "__"); i > 0 {
-				app = headers[string(KindECA)+"\x00"+name[i+2:]]
+				app = headers[appKey{KindECA, name[i+2:]}]
 				ns = name[:i]
 			}
 		}
 		if app == nil {
-			proj.Problems = append(proj.Problems, Problem{Code: ProblemECAOrphan, Pos: ref.Pos, App: name, Element: ref.Path(),
+			proj.Problems = append(proj.Problems, Problem{Code: ProblemECAOrphan, Pos: ref.Pos(), App: name, Element: ref.Path(),
 				Message: fmt.Sprintf("%s names External Client App %q, which is not among the inputs", p.typ, name)})
 			continue
 		}
 		if prev := app.Docs[p.typ]; prev != nil {
-			proj.Problems = append(proj.Problems, Problem{Code: ProblemECADuplicate, Pos: ref.Pos, App: app.Name, Element: ref.Path(),
+			proj.Problems = append(proj.Problems, Problem{Code: ProblemECADuplicate, Pos: ref.Pos(), App: app.Name, Element: ref.Path(),
 				Message: fmt.Sprintf("External Client App %q has two %s files; this one is ignored, the first is %s", app.Name, p.typ, prev.Path)})
 			continue
 		}
@@ -687,15 +722,25 @@ func join(proj *Project, results []parsed, workers int) {
 	}
 	// Each app's model is built from its own files only: in parallel.
 	forEachParallel(len(proj.Apps), workers, func(i int) { buildFields(proj.Apps[i]) })
+	// Problems not tied to an app yet take the app of their file.
 	owner := map[string]string{}
-	for _, app := range proj.Apps {
-		for _, d := range app.Docs {
-			owner[d.Path] = app.Name
-		}
-	}
 	for i := range proj.Problems {
 		if proj.Problems[i].App == "" {
-			proj.Problems[i].App = owner[proj.Problems[i].Pos.File]
+			owner[proj.Problems[i].Pos.File] = ""
+		}
+	}
+	if len(owner) > 0 {
+		for _, app := range proj.Apps {
+			for _, d := range app.Docs {
+				if _, ok := owner[d.Path]; ok {
+					owner[d.Path] = app.Name
+				}
+			}
+		}
+		for i := range proj.Problems {
+			if proj.Problems[i].App == "" {
+				proj.Problems[i].App = owner[proj.Problems[i].Pos.File]
+			}
 		}
 	}
 	sort.SliceStable(proj.Apps, func(i, j int) bool {
@@ -740,7 +785,7 @@ func forEachParallel(n, workers int, fn func(i int)) {
 }
 
 func holderOf(d *Document, p parsed) *PermissionHolder {
-	h := &PermissionHolder{Type: p.typ, Name: p.name, Doc: d, Pos: d.Root.Pos, Permissions: map[string]Permission{}}
+	h := &PermissionHolder{Type: p.typ, Name: p.name, Doc: d, Pos: d.Root.Pos(), Permissions: map[string]Permission{}}
 	if l := d.Root.Child("label"); l != nil {
 		h.Label = strings.TrimSpace(l.Text)
 	}
@@ -758,7 +803,7 @@ func holderOf(d *Document, p parsed) *PermissionHolder {
 			on, _ = ParseBool(en.Text)
 		}
 		n := strings.TrimSpace(name.Text)
-		h.Permissions[strings.ToLower(n)] = Permission{Name: n, Enabled: on, Pos: up.Pos}
+		h.Permissions[strings.ToLower(n)] = Permission{Name: n, Enabled: on, Pos: up.Pos()}
 	}
 	return h
 }

@@ -223,7 +223,7 @@ type fieldValue struct {
 func fieldValues(a *App) map[string]fieldValue {
 	out := map[string]fieldValue{}
 	for _, f := range a.Fields() {
-		v := fieldValue{Value: f.Value, Canonical: f.Canonical, Present: f.Present, Default: f.Default, Invalid: f.Invalid, At: lineCol(f.Pos)}
+		v := fieldValue{Value: f.Value, Canonical: f.Canonical, Present: f.Present, Default: f.Default, Invalid: f.Invalid, At: lineCol(f.Pos())}
 		for _, it := range f.Items {
 			v.Items = append(v.Items, it.Value+"@"+lineCol(it.Pos))
 		}
@@ -899,7 +899,7 @@ func TestLoadECAJoin(t *testing.T) {
 	// An ECA with only its header has the ECA defaults, placed at the header.
 	hdr := p.App("Header_Only")
 	pk := hdr.Field("oauth.pkceRequired")
-	got := fieldValue{Value: pk.Value, Present: pk.Present, Default: pk.Default, At: pk.Pos.String()}
+	got := fieldValue{Value: pk.Value, Present: pk.Present, Default: pk.Default, At: pk.Pos().String()}
 	if diff := cmp.Diff(fieldValue{Value: true, Default: true, At: d + "externalClientApps/Header_Only.eca-meta.xml:2:1"}, got); diff != "" {
 		t.Errorf("Header_Only oauth.pkceRequired (-want +got):\n%s", diff)
 	}

@@ -2,7 +2,6 @@ package metadata
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 )
 
@@ -49,7 +48,8 @@ type Field struct {
 	Present   bool // written in a file
 	Default   bool // Value is the documented default, not a written value
 	Invalid   bool // written, but the text does not parse as Kind (Value holds the raw text)
-	Pos       Pos
+	// at is the element whose position is the field's (see Pos).
+	at *Element
 	// Elem is the element holding the value (nil when absent).
 	Elem *Element
 	// Doc is the file that holds (or would hold) the value; nil if that file is absent.
@@ -58,6 +58,15 @@ type Field struct {
 	Parent *Element
 	// Source is where the value is read from, e.g. "ExtlClntAppGlobalOauthSettings/callbackUrl".
 	Source string
+}
+
+// Pos returns the position of the field: of its element when it is written,
+// else of the element that would hold it (or of the app's root element).
+func (f *Field) Pos() Pos {
+	if f == nil || f.at == nil {
+		return Pos{}
+	}
+	return f.at.Pos()
 }
 
 // Bool returns the field's canonical boolean value and whether it has one.
@@ -157,8 +166,22 @@ type App struct {
 	// Docs holds the app's files by type. A Connected App has one.
 	Docs map[Type]*Document
 	// Pos is the position of the app's root file's root element.
-	Pos    Pos
-	fields map[string]*Field
+	Pos Pos
+	// fields holds the model, by the slots of plans (nil until the loader
+	// builds it); a field whose Path is "" is not set.
+	plans  *kindPlans
+	fields []Field
+}
+
+// rootElement returns the root element of the app's root file: the one at
+// the app's position (nil when none is).
+func (a *App) rootElement() *Element {
+	for _, ti := range knownTypes {
+		if d := a.Docs[ti.Type]; d != nil && d.Root != nil && d.Root.Pos() == a.Pos {
+			return d.Root
+		}
+	}
+	return nil
 }
 
 // Files returns the paths of the app's files in type order.
@@ -173,24 +196,38 @@ func (a *App) Files() []string {
 }
 
 // Field returns the model field at path, or nil if path is not a model path.
-func (a *App) Field(path string) *Field { return a.fields[path] }
+func (a *App) Field(path string) *Field {
+	if a.plans == nil {
+		return nil
+	}
+	if i, ok := a.plans.slots[path]; ok && a.fields[i].Path != "" {
+		return &a.fields[i]
+	}
+	return nil
+}
 
 // Fields returns every model field of the app, sorted by path.
 func (a *App) Fields() []*Field {
-	out := make([]*Field, 0, len(a.fields))
-	for _, f := range a.fields {
-		out = append(out, f)
+	if a.plans == nil {
+		return []*Field{}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	out := make([]*Field, 0, len(a.fields))
+	for _, i := range a.plans.byPath {
+		if a.fields[i].Path != "" {
+			out = append(out, &a.fields[i])
+		}
+	}
 	return out
 }
 
-// SetField replaces a field. It is meant for derived facts computed by the loader.
+// setField replaces a field (by copy). It is meant for derived facts
+// computed by the loader: f.Path must be a model path of the app's kind.
 func (a *App) setField(f *Field) {
-	if a.fields == nil {
-		a.fields = map[string]*Field{}
+	i, ok := a.plans.slots[f.Path]
+	if !ok {
+		panic("metadata: " + f.Path + " is not a model path of " + string(a.Kind))
 	}
-	a.fields[f.Path] = f
+	a.fields[i] = *f
 }
 
 // Permission is one user permission granted (or explicitly not) by a profile or permission set.

@@ -339,7 +339,7 @@ func (s *Schema) Validate(doc *Document, t Type) []Problem {
 		}
 		return []Problem{{
 			Code:       ProblemWrongRoot,
-			Pos:        root.Pos,
+			Pos:        root.Pos(),
 			Message:    fmt.Sprintf("root element %q does not match the file type: %s must have root element %q", root.Name, where, string(t)),
 			Element:    root.Name,
 			Suggestion: string(t),
@@ -352,7 +352,7 @@ func (s *Schema) Validate(doc *Document, t Type) []Problem {
 		}
 		probs = append(probs, Problem{
 			Code:       ProblemWrongNamespace,
-			Pos:        root.Pos,
+			Pos:        root.Pos(),
 			Message:    msg,
 			Element:    root.Name,
 			Suggestion: Namespace,
@@ -392,7 +392,7 @@ func (v *schemaValidator) checkChildren(el *Element, ct *ComplexType, only []str
 		}
 		fd, ok := ct.Field(c.Name)
 		if !ok {
-			p := Problem{Code: ProblemUnknownElement, Pos: c.Pos, Element: c.Path()}
+			p := Problem{Code: ProblemUnknownElement, Pos: c.Pos(), Element: c.Path()}
 			if sug := ct.names.suggest(c.Name); sug != "" {
 				p.Suggestion = sug
 				p.Message = fmt.Sprintf("unknown element %q in %s; did you mean %q?", c.Name, ct.Name, sug)
@@ -405,9 +405,9 @@ func (v *schemaValidator) checkChildren(el *Element, ct *ComplexType, only []str
 		if prev, seen := first[c.Name]; seen && !fd.Repeated {
 			v.add(Problem{
 				Code:    ProblemDuplicate,
-				Pos:     c.Pos,
+				Pos:     c.Pos(),
 				Element: c.Path(),
-				Message: fmt.Sprintf("duplicate element %q in %s; it may appear only once (first at line %d)", c.Name, ct.Name, prev.Pos.Line),
+				Message: fmt.Sprintf("duplicate element %q in %s; it may appear only once (first at line %d)", c.Name, ct.Name, prev.Pos().Line),
 			})
 		} else if !seen {
 			first[c.Name] = c
@@ -415,7 +415,7 @@ func (v *schemaValidator) checkChildren(el *Element, ct *ComplexType, only []str
 		if fd.deprecated != "" {
 			v.add(Problem{
 				Code:    ProblemDeprecated,
-				Pos:     c.Pos,
+				Pos:     c.Pos(),
 				Element: c.Path(),
 				Message: fmt.Sprintf("element %q in %s is deprecated; %s", c.Name, ct.Name, fd.deprecated),
 			})
@@ -429,7 +429,7 @@ func (v *schemaValidator) checkChildren(el *Element, ct *ComplexType, only []str
 		if fd.Required && first[fd.Name] == nil {
 			v.add(Problem{
 				Code:    ProblemMissingRequired,
-				Pos:     el.Pos,
+				Pos:     el.Pos(),
 				Element: el.Path() + "/" + fd.Name,
 				Message: fmt.Sprintf("missing required element %q in %s", fd.Name, ct.Name),
 			})
@@ -449,7 +449,7 @@ func (v *schemaValidator) checkElement(el *Element, fd FieldDef) {
 		for _, c := range el.Children {
 			v.add(Problem{
 				Code:    ProblemUnknownElement,
-				Pos:     c.Pos,
+				Pos:     c.Pos(),
 				Element: c.Path(),
 				Message: fmt.Sprintf("unexpected element %q in %s, which holds a value, not elements", c.Name, el.Name),
 			})
@@ -464,7 +464,7 @@ func (v *schemaValidator) checkElement(el *Element, fd FieldDef) {
 		}
 		p := Problem{
 			Code:    ProblemBadBoolean,
-			Pos:     el.Pos,
+			Pos:     el.Pos(),
 			Element: el.Path(),
 			Message: fmt.Sprintf("invalid boolean %q for %s; use true or false", val, el.Name),
 			Allowed: []string{"true", "false"},
@@ -477,7 +477,7 @@ func (v *schemaValidator) checkElement(el *Element, fd FieldDef) {
 		if !isInt32(val) {
 			v.add(Problem{
 				Code:    ProblemBadNumber,
-				Pos:     el.Pos,
+				Pos:     el.Pos(),
 				Element: el.Path(),
 				Message: fmt.Sprintf("invalid number %q for %s; expected a whole number", val, el.Name),
 			})
@@ -486,7 +486,7 @@ func (v *schemaValidator) checkElement(el *Element, fd FieldDef) {
 		if !isDouble(val) {
 			v.add(Problem{
 				Code:    ProblemBadNumber,
-				Pos:     el.Pos,
+				Pos:     el.Pos(),
 				Element: el.Path(),
 				Message: fmt.Sprintf("invalid number %q for %s; expected a decimal number", val, el.Name),
 			})
@@ -506,7 +506,7 @@ func (v *schemaValidator) checkEnum(el *Element, fd FieldDef, val string) {
 	}
 	p := Problem{
 		Code:    ProblemBadEnum,
-		Pos:     el.Pos,
+		Pos:     el.Pos(),
 		Element: el.Path(),
 		Allowed: append([]string(nil), fd.Enum...),
 	}
@@ -536,7 +536,7 @@ func (v *schemaValidator) checkFormat(el *Element, val string) {
 	}
 	p := Problem{
 		Code:    ProblemBadEnum,
-		Pos:     el.Pos,
+		Pos:     el.Pos(),
 		Element: el.Path(),
 		Allowed: []string{"infinite", "specific_inactivity:N:UNIT", "specific_lifetime:N:UNIT", "zero"},
 	}

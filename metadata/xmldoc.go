@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -38,7 +40,6 @@ type Element struct {
 	Text     string // decoded character data directly inside the element (entities resolved)
 	Children []*Element
 	Parent   *Element
-	Pos      Pos // position of the '<' of the start tag
 
 	StartOffset  int // offset of '<' of the start tag
 	ContentStart int // offset just after the start tag's '>'
@@ -46,8 +47,42 @@ type Element struct {
 	EndOffset    int // offset just after the end tag's '>'
 	SelfClosing  bool
 
-	nsDecl map[string]string // namespace declarations on this element, by prefix
-	prefix string
+	// The position of the start tag: the file is the document's, kept once
+	// per document rather than in every element (see Pos).
+	line, col int32
+	doc       *Document
+}
+
+// Pos returns the position of the '<' of the element's start tag.
+func (e *Element) Pos() Pos {
+	p := Pos{Line: int(e.line), Column: int(e.col)}
+	if e.doc != nil {
+		p.File = e.doc.Path
+	}
+	return p
+}
+
+// setPos records p (a position in e's document) as the element's position.
+func (e *Element) setPos(p Pos) {
+	e.line, e.col = int32(min(p.Line, math.MaxInt32)), int32(min(p.Column, math.MaxInt32))
+}
+
+// prefix returns the namespace prefix of the element's name as written in
+// the source ("" when the name has none).
+func (e *Element) prefix() string {
+	if e.doc == nil || e.StartOffset+1 >= len(e.doc.Source) {
+		return ""
+	}
+	src := e.doc.Source[e.StartOffset+1:]
+	for i, b := range src {
+		switch b {
+		case ':':
+			return string(src[:i])
+		case ' ', '\t', '\n', '\r', '>', '/':
+			return ""
+		}
+	}
+	return ""
 }
 
 // Child returns the first child element with the given local name, or nil.
@@ -188,6 +223,8 @@ func parseXML(path string, src []byte, maxDepth int) (*Document, error) {
 	}
 
 	var stack []*Element
+	// scopes[i] is the prefix and namespace declarations of stack[i].
+	var scopes []nsScope
 	var pendingComments []int // indexes into doc.Comments waiting for their next sibling
 	pendingDepth := -1
 	var text strings.Builder
@@ -209,17 +246,19 @@ func parseXML(path string, src []byte, maxDepth int) (*Document, error) {
 			}
 			el := &Element{
 				Name:         t.Name.Local,
-				prefix:       t.Name.Space,
-				Pos:          doc.PosAt(before),
 				StartOffset:  before,
 				ContentStart: after,
+				doc:          doc,
 			}
-			if err := resolveNamespace(el, t, stack); err != nil {
-				return nil, &SyntaxError{Pos: el.Pos, Msg: err.Error()}
+			pos := doc.PosAt(before)
+			el.setPos(pos)
+			scope, err := resolveNamespace(el, t, scopes)
+			if err != nil {
+				return nil, &SyntaxError{Pos: pos, Msg: err.Error()}
 			}
 			if len(stack) == 0 {
 				if doc.Root != nil {
-					return nil, &SyntaxError{Pos: el.Pos, Msg: "more than one root element"}
+					return nil, &SyntaxError{Pos: pos, Msg: "more than one root element"}
 				}
 				doc.Root = el
 			} else {
@@ -235,16 +274,18 @@ func parseXML(path string, src []byte, maxDepth int) (*Document, error) {
 				pendingDepth = -1
 			}
 			stack = append(stack, el)
+			scopes = append(scopes, scope)
 			text.Reset()
 		case xml.EndElement:
 			if len(stack) == 0 {
 				return nil, &SyntaxError{Pos: doc.PosAt(before), Msg: "unexpected end element </" + t.Name.Local + ">"}
 			}
 			el := stack[len(stack)-1]
-			if t.Name.Local != el.Name || t.Name.Space != el.prefix {
+			if t.Name.Local != el.Name || t.Name.Space != scopes[len(scopes)-1].prefix {
 				return nil, &SyntaxError{Pos: doc.PosAt(before), Msg: fmt.Sprintf("element <%s> closed by </%s>", el.Name, qualified(t.Name))}
 			}
 			stack = stack[:len(stack)-1]
+			scopes = scopes[:len(scopes)-1]
 			if before == after { // <x/>: the decoder synthesises the end element
 				el.SelfClosing = true
 				el.ContentEnd = el.ContentStart
@@ -298,36 +339,48 @@ func parseXML(path string, src []byte, maxDepth int) (*Document, error) {
 	return doc, nil
 }
 
+// nsScope is what parseXML keeps of an open element for namespaces: the
+// prefix of its name and the namespaces it declares, by prefix.
+type nsScope struct {
+	prefix string
+	decl   map[string]string
+}
+
 // resolveNamespace sets el.Space to the namespace URI in scope for the element's prefix.
-// RawToken does not resolve namespaces, so we do it here from xmlns attributes.
-func resolveNamespace(el *Element, t xml.StartElement, stack []*Element) error {
+// RawToken does not resolve namespaces, so we do it here from xmlns attributes;
+// open holds the scopes of the enclosing elements.
+func resolveNamespace(el *Element, t xml.StartElement, open []nsScope) (nsScope, error) {
 	prefix := t.Name.Space
-	declared := map[string]string{}
+	scope := nsScope{prefix: prefix}
 	for _, a := range t.Attr {
 		switch {
 		case a.Name.Space == "" && a.Name.Local == "xmlns":
-			declared[""] = a.Value
+			if scope.decl == nil {
+				scope.decl = map[string]string{}
+			}
+			scope.decl[""] = a.Value
 		case a.Name.Space == "xmlns":
-			declared[a.Name.Local] = a.Value
+			if scope.decl == nil {
+				scope.decl = map[string]string{}
+			}
+			scope.decl[a.Name.Local] = a.Value
 		}
 	}
-	if uri, ok := declared[prefix]; ok {
+	if uri, ok := scope.decl[prefix]; ok {
 		el.Space = uri
-		el.nsDecl = declared
-		return nil
+		return scope, nil
 	}
-	el.nsDecl = declared
-	for i := len(stack) - 1; i >= 0; i-- {
-		if uri, ok := stack[i].nsDecl[prefix]; ok {
+	for i := len(open) - 1; i >= 0; i-- {
+		if uri, ok := open[i].decl[prefix]; ok {
 			el.Space = uri
-			return nil
+			return scope, nil
 		}
 	}
 	if prefix != "" {
-		return fmt.Errorf("undeclared namespace prefix %q", prefix)
+		return scope, fmt.Errorf("undeclared namespace prefix %q", prefix)
 	}
 	el.Space = ""
-	return nil
+	return scope, nil
 }
 
 func qualified(n xml.Name) string {
@@ -518,10 +571,21 @@ func parseFast(path string, src []byte, maxDepth int) *Document {
 	}
 	var stackBuf [16]*Element
 	stack := stackBuf[:0]
-	text := names.scratch[:0]
-	defer func() { names.scratch = text[:0] }()
-	// Elements are allocated in one block, sized by the number of tags.
-	slab := make([]Element, 0, bytes.Count(src, []byte("</"))+bytes.Count(src, []byte("/>"))+1)
+	// kids holds the children of the open elements, in order: marks[d] is
+	// where those of stack[d] start. When an element closes, its children
+	// move to kidPtrs, one block for the whole document.
+	var marksBuf [16]int
+	marks := marksBuf[:0]
+	text, kids := names.scratch[:0], names.kids[:0]
+	defer func() {
+		clear(kids[:cap(kids)]) // the pooled table must not keep the document alive
+		names.scratch, names.kids = text[:0], kids[:0]
+	}()
+	// Elements are allocated in one block, sized by the number of tags (every
+	// element ends with "</" or "/>"), and so are the Children slices.
+	tags := bytes.Count(src, []byte("</")) + bytes.Count(src, []byte("/>")) + 1
+	slab := make([]Element, 0, tags)
+	kidPtrs := make([]*Element, 0, tags-1)
 	var pending []int // indexes into doc.Comments waiting for their next sibling
 	pendingDepth := -1
 	// pos computes positions incrementally: offsets only grow.
@@ -606,6 +670,18 @@ func parseFast(path string, src []byte, maxDepth int) *Document {
 				return nil
 			}
 			stack = stack[:len(stack)-1]
+			mark := marks[len(marks)-1]
+			marks = marks[:len(marks)-1]
+			if k := len(kids) - mark; k > 0 {
+				if cap(kidPtrs)-len(kidPtrs) >= k {
+					kidPtrs = append(kidPtrs, kids[mark:]...)
+					el.Children = kidPtrs[len(kidPtrs)-k : len(kidPtrs) : len(kidPtrs)]
+				} else {
+					el.Children = slices.Clone(kids[mark:])
+				}
+				clear(kids[mark:])
+				kids = kids[:mark]
+			}
 			el.ContentEnd, el.EndOffset = i, j
 			if len(el.Children) == 0 {
 				el.Text = names.text(text)
@@ -706,17 +782,17 @@ func parseFast(path string, src []byte, maxDepth int) *Document {
 			if len(slab) == cap(slab) {
 				slab = make([]Element, 0, 16)
 			}
-			slab = append(slab, Element{Name: names.str(name), Space: space, Pos: pos(i), StartOffset: i, ContentStart: j})
+			slab = append(slab, Element{Name: names.str(name), Space: space, StartOffset: i, ContentStart: j, doc: doc})
 			el := &slab[len(slab)-1]
+			el.setPos(pos(i))
 			if len(stack) == 0 {
 				if doc.Root != nil {
 					return nil
 				}
 				doc.Root = el
 			} else {
-				parent := stack[len(stack)-1]
-				el.Parent = parent
-				parent.Children = append(parent.Children, el)
+				el.Parent = stack[len(stack)-1]
+				kids = append(kids, el)
 			}
 			if pendingDepth == len(stack) {
 				for _, ci := range pending {
@@ -733,6 +809,7 @@ func parseFast(path string, src []byte, maxDepth int) *Document {
 				}
 			} else {
 				stack = append(stack, el)
+				marks = append(marks, len(kids))
 			}
 			i = j
 		}
@@ -881,7 +958,8 @@ func isInXMLCharRange(r rune) bool {
 // hundred names and values such as "true" thousands of times.
 type internTable struct {
 	m       map[string]string
-	scratch []byte // parseFast's text buffer
+	scratch []byte     // parseFast's text buffer
+	kids    []*Element // parseFast's children buffer, cleared after each parse
 }
 
 var internPool = sync.Pool{New: func() any { return newInternTable() }}

@@ -22,7 +22,7 @@ func viewElements(doc *Document) []elementView {
 	var out []elementView
 	var walk func(e *Element)
 	walk = func(e *Element) {
-		out = append(out, elementView{Path: e.Path(), Space: e.Space, At: lineCol(e.Pos), Text: e.Text})
+		out = append(out, elementView{Path: e.Path(), Space: e.Space, At: lineCol(e.Pos()), Text: e.Text})
 		for _, c := range e.Children {
 			walk(c)
 		}
@@ -72,11 +72,11 @@ func checkElementOffsets(doc *Document) error {
 		} else if !bytes.HasPrefix(src[e.ContentEnd:], []byte("</")) || src[e.EndOffset-1] != '>' {
 			return fmt.Errorf("<%s>: end tag is not at %d..%d: %q", e.Name, e.ContentEnd, e.EndOffset, src[e.ContentEnd:e.EndOffset])
 		}
-		if e.Pos.Line < 1 || e.Pos.Column < 1 {
-			return fmt.Errorf("<%s>: invalid position %v", e.Name, e.Pos)
+		if e.Pos().Line < 1 || e.Pos().Column < 1 {
+			return fmt.Errorf("<%s>: invalid position %v", e.Name, e.Pos())
 		}
-		if got := doc.PosAt(e.StartOffset); got != e.Pos {
-			return fmt.Errorf("<%s>: Pos %v, PosAt(StartOffset) %v", e.Name, e.Pos, got)
+		if got := doc.PosAt(e.StartOffset); got != e.Pos() {
+			return fmt.Errorf("<%s>: Pos %v, PosAt(StartOffset) %v", e.Name, e.Pos(), got)
 		}
 		if (e.Parent == nil) != (depth == 0) {
 			return fmt.Errorf("<%s>: Parent is %v at depth %d", e.Name, e.Parent, depth)
@@ -394,8 +394,8 @@ H224Bt8=</certificate>
 			if err := checkElementOffsets(doc); err != nil {
 				t.Error(err)
 			}
-			if doc.Root.Pos.File != "f.xml" {
-				t.Errorf("Pos.File = %q, want f.xml", doc.Root.Pos.File)
+			if doc.Root.Pos().File != "f.xml" {
+				t.Errorf("Pos.File = %q, want f.xml", doc.Root.Pos().File)
 			}
 			if tt.check != nil {
 				tt.check(t, doc)

@@ -449,7 +449,7 @@ func evalCond(c *Condition, app *metadata.App, res *resolver) (bool, culprit) {
 func leafCulprit(c *Condition, app *metadata.App, res *resolver) culprit {
 	if c.Field != "" {
 		f := app.Field(c.Field)
-		return culprit{field: c.Field, pos: f.Pos, found: formatFound(f), expected: "not " + strings.Join(res.values(c.Values), ", ")}
+		return culprit{field: c.Field, pos: f.Pos(), found: formatFound(f), expected: "not " + strings.Join(res.values(c.Values), ", ")}
 	}
 	for _, ch := range c.Children {
 		if cu := leafCulprit(ch, app, res); cu.field != "" {
@@ -506,7 +506,7 @@ func evalField(c *Condition, app *metadata.App, res *resolver) (bool, culprit) {
 	vals := res.values(c.Values)
 	// The culprit matters only when the check fails: what was found is
 	// formatted then, not for every app that passes.
-	cu := culprit{field: c.Field, pos: f.Pos}
+	cu := culprit{field: c.Field, pos: f.Pos()}
 	has := f.HasValue()
 	fail := func(expected string) (bool, culprit) {
 		cu.found = formatFound(f)

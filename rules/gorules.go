@@ -326,7 +326,7 @@ func checkNoCallback(p *Pass) {
 				continue
 			}
 		}
-		p.Report(Diagnostic{App: app.Name, Field: f.Path, File: f.Pos.File, Line: f.Pos.Line, Column: f.Pos.Column,
+		p.Report(Diagnostic{App: app.Name, Field: f.Path, File: f.Pos().File, Line: f.Pos().Line, Column: f.Pos().Column,
 			Message: fmt.Sprintf("%s %q has OAuth enabled but no callback URL", app.Kind, app.Name), Expected: "a callback URL",
 			Fix: nil})
 	}
@@ -426,7 +426,7 @@ func checkConsumerSecret(p *Pass) {
 		if f == nil || !f.Present || f.Elem == nil {
 			continue
 		}
-		d := Diagnostic{App: app.Name, Field: f.Path, File: f.Pos.File, Line: f.Pos.Line, Column: f.Pos.Column,
+		d := Diagnostic{App: app.Name, Field: f.Path, File: f.Pos().File, Line: f.Pos().Line, Column: f.Pos().Column,
 			Message: fmt.Sprintf("%s %q has a consumer secret committed in %s (value not shown)", app.Kind, app.Name, f.Elem.Name)}
 		if looksLikePlaceholder(f.Elem.Text) {
 			d.Severity = SeverityNote
@@ -442,7 +442,7 @@ func checkPrivateKey(p *Pass) {
 		if f == nil || !f.Present {
 			continue
 		}
-		p.Report(Diagnostic{App: app.Name, Field: f.Path, File: f.Pos.File, Line: f.Pos.Line, Column: f.Pos.Column,
+		p.Report(Diagnostic{App: app.Name, Field: f.Path, File: f.Pos().File, Line: f.Pos().Line, Column: f.Pos().Column,
 			Message: fmt.Sprintf("%s %q contains a PEM private key (value not shown)", app.Kind, app.Name)})
 	}
 }

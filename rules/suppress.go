@@ -63,7 +63,7 @@ func parseDirectives(doc *metadata.Document) []*Directive {
 		case d.File:
 			d.First, d.Last = 1, 1<<30
 		case c.Next != nil:
-			d.First = c.Next.Pos.Line
+			d.First = c.Next.Pos().Line
 			d.Last = doc.PosAt(max(c.Next.EndOffset-1, c.Next.StartOffset)).Line
 		default:
 			d.First, d.Last = -1, -1 // nothing follows: suppresses nothing

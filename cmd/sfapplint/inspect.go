@@ -154,7 +154,7 @@ func buildInspectReport(proj *metadata.Project) inspectReport {
 }
 
 func inspectFieldOf(f *metadata.Field) inspectField {
-	out := inspectField{Value: f.Value, File: f.Pos.File, Line: f.Pos.Line, Column: f.Pos.Column, Present: f.Present, Default: f.Default, Invalid: f.Invalid, Source: f.Source}
+	out := inspectField{Value: f.Value, File: f.Pos().File, Line: f.Pos().Line, Column: f.Pos().Column, Present: f.Present, Default: f.Default, Invalid: f.Invalid, Source: f.Source}
 	if f.Kind == metadata.KindSecret {
 		out.Value = f.Present // presence only, never the text
 	}

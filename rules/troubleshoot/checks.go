@@ -104,8 +104,8 @@ func CheckNames() []string {
 // at builds a finding on a model field of an app.
 func at(st Status, app *metadata.App, path string) finding {
 	f := finding{Status: st, App: app, Field: path, Pos: app.Pos}
-	if fl := app.Field(path); fl != nil && fl.Pos.IsValid() {
-		f.Pos = fl.Pos
+	if fl := app.Field(path); fl != nil && fl.Pos().IsValid() {
+		f.Pos = fl.Pos()
 	}
 	return f
 }
@@ -559,7 +559,7 @@ func checkIPRestricted(env *checkEnv) []finding {
 			fd := finding{Status: StatusConfirmed, App: app, Field: f.Path}
 			var what []string
 			if len(ranges) > 0 {
-				fd.Pos = ranges[0].Pos
+				fd.Pos = ranges[0].Pos()
 				var rs []string
 				for _, r := range ranges {
 					rs = append(rs, childText(r, "startAddress")+"-"+childText(r, "endAddress"))
@@ -568,7 +568,7 @@ func checkIPRestricted(env *checkEnv) []finding {
 			}
 			if hours != nil {
 				if len(ranges) == 0 {
-					fd.Pos = hours.Pos
+					fd.Pos = hours.Pos()
 				}
 				what = append(what, "logins only during its login hours")
 			}
