@@ -45,9 +45,31 @@ func writeJSON(buf *bytes.Buffer, in Input) error {
 	enc.SetEscapeHTML(false)
 	if in.Indent {
 		enc.SetIndent("", "  ")
+		if err := enc.Encode(r); err != nil {
+			return fmt.Errorf("encoding json: %w", err)
+		}
+		return nil
 	}
-	if err := enc.Encode(r); err != nil {
+	// Compact: everything but the findings through encoding/json, the
+	// findings (the bulk) through the reflection-free writer.
+	findings := r.Findings
+	r.Findings = nil
+	var head bytes.Buffer
+	henc := json.NewEncoder(&head)
+	henc.SetEscapeHTML(false)
+	if err := henc.Encode(r); err != nil {
 		return fmt.Errorf("encoding json: %w", err)
 	}
+	// head is {...,"findings":null,...}\n: splice the findings in.
+	const marker = `"findings":null`
+	h := head.Bytes()
+	i := bytes.Index(h, []byte(marker))
+	if i < 0 {
+		return fmt.Errorf("encoding json: findings key not found")
+	}
+	buf.Write(h[:i])
+	buf.WriteString(`"findings":`)
+	appendFindingsJSON(buf, findings)
+	buf.Write(h[i+len(marker):])
 	return nil
 }
