@@ -1,5 +1,5 @@
 // Benchmarks for discovery, parsing, joining and loading, on synthetic SFDX
-// projects from metadata/internal/synth.
+// projects from metadata/synth.
 package metadata
 
 import (
@@ -14,16 +14,16 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/sfapplint/sfapplint/metadata/internal/synth"
+	"github.com/sfapplint/sfapplint/metadata/synth"
 )
 
 // Benchmarks of the loader's stages over synthetic SFDX projects written by
-// metadata/internal/synth. They run only with -bench, e.g.
+// metadata/synth. They run only with -bench, e.g.
 //
 //	go test ./metadata -run '^$' -bench . -benchtime 3x
 //
 // Each benchmark generates its trees once, into b.TempDir(). See
-// metadata/internal/synth/PERF.md for the figures and the targets.
+// metadata/synth/PERF.md for the figures and the targets.
 
 // benchSizes are the project sizes the loader benchmarks run on: apps among others.
 var benchSizes = []struct{ apps, others int }{

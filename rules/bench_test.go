@@ -5,29 +5,25 @@ package rules
 //
 //	go test ./rules -run '^$' -bench BenchmarkEvaluate -benchtime 3x
 //
-// The projects are written by metadata/internal/synth through its synthgen
-// command (an internal package of metadata cannot be imported from here),
-// once per benchmark into b.TempDir(). Figures: metadata/internal/synth/PERF.md.
+// The projects are written by metadata/synth once per benchmark into
+// b.TempDir(). Figures: metadata/synth/PERF.md.
 
 import (
 	"context"
 	"fmt"
-	"os/exec"
 	"testing"
 
 	"github.com/sfapplint/sfapplint/metadata"
+	"github.com/sfapplint/sfapplint/metadata/synth"
 )
 
 // synthProject writes a synthetic SFDX project with apps apps among others
-// unrelated files into b.TempDir() with the synthgen command (go run caches
-// its build) and returns it.
+// unrelated files into b.TempDir() and returns it.
 func synthProject(b *testing.B, apps, others int) string {
 	b.Helper()
 	dir := b.TempDir()
-	cmd := exec.Command("go", "run", "github.com/sfapplint/sfapplint/metadata/internal/synth/cmd/synthgen",
-		"-dir", dir, "-apps", fmt.Sprint(apps), "-others", fmt.Sprint(others), "-seed", "1")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		b.Fatalf("synthgen: %v\n%s", err, out)
+	if err := synth.Generate(dir, apps, others, 1); err != nil {
+		b.Fatalf("generating a synthetic project: %v", err)
 	}
 	return dir
 }

@@ -1,7 +1,7 @@
 // Command synthgen writes a synthetic SFDX project for benchmarks and
-// command-line measurements (see metadata/internal/synth and its PERF.md).
+// command-line measurements (see metadata/synth and its PERF.md).
 //
-//	go run ./metadata/internal/synth/cmd/synthgen -dir /tmp/synth-2000 -apps 2000 -others 20000
+//	go run ./metadata/synth/cmd/synthgen -dir /tmp/synth-2000 -apps 2000 -others 20000
 package main
 
 import (
@@ -9,7 +9,7 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/sfapplint/sfapplint/metadata/internal/synth"
+	"github.com/sfapplint/sfapplint/metadata/synth"
 )
 
 func main() {
