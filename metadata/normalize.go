@@ -141,7 +141,7 @@ func CanonicalScopes(written []string) []string {
 		seen[c] = true
 		out = append(out, c)
 	}
-	sortStrings(out)
+	sort.Strings(out)
 	return out
 }
 
@@ -350,5 +350,3 @@ func parsePositiveInt(s string) (int, bool) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
-
-func sortStrings(s []string) { sort.Strings(s) }

@@ -682,6 +682,17 @@ func didYouMean(name string, candidates []string) string {
 	return newNameIndex(candidates).suggest(name)
 }
 
+// DidYouMean returns the candidate closest to name (ignoring case), or "" when
+// none is close enough to suggest. Every did-you-mean in sfapplint uses it.
+func DidYouMean(name string, candidates []string) string { return didYouMean(name, candidates) }
+
+// EditDistance is the optimal string alignment distance between a and b, in
+// runes: Levenshtein plus the transposition of two adjacent characters.
+func EditDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	return osaDistance(ra, rb, max(len(ra), len(rb)))
+}
+
 // suggest returns the name closest to name, or "" if none is close: a name equal
 // to it ignoring case wins; otherwise the one with the smallest Damerau-Levenshtein
 // (optimal string alignment) distance, compared ignoring case, provided that

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -187,42 +186,6 @@ func runLoaderWantTest(t *testing.T, dir string, lf loaderFixture) []rules.Diagn
 	}
 	compareWants(t, dir, ds, wants)
 	return ds
-}
-
-// compareWants applies runWantTest's matching: every finding uses up one
-// pattern on its file and line, and every pattern must be used.
-func compareWants(t *testing.T, dir string, ds []rules.Diagnostic, wants map[string][]*wantPattern) {
-	t.Helper()
-	var wantLines, gotLines []string
-	for _, d := range ds {
-		key := fmt.Sprintf("%s:%d", d.File, d.Line)
-		got := fmt.Sprintf("%s: %s", key, d.Rule)
-		gotLines = append(gotLines, got)
-		for _, w := range wants[key] {
-			if !w.used && w.re.MatchString(d.Rule) {
-				w.used, w.matched = true, got
-				break
-			}
-		}
-	}
-	for key, ws := range wants {
-		for _, w := range ws {
-			if w.used {
-				wantLines = append(wantLines, w.matched)
-			} else {
-				wantLines = append(wantLines, fmt.Sprintf("%s: %s", key, w.pattern))
-			}
-		}
-	}
-	sort.Strings(wantLines)
-	sort.Strings(gotLines)
-	if diff := cmp.Diff(wantLines, gotLines); diff != "" {
-		var detail strings.Builder
-		for _, d := range ds {
-			fmt.Fprintf(&detail, "  %s:%d:%d %s %s: %s\n", d.File, d.Line, d.Column, d.Severity, d.Rule, d.Message)
-		}
-		t.Errorf("%s: findings differ from want comments and want.txt (-want +got):\n%s\nfindings:\n%s", dir, diff, detail.String())
-	}
 }
 
 // wantFileLineRE is one expectation of want.txt: FILE:LINE PATTERN, with FILE

@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -184,7 +185,7 @@ func parseCondition(n *yaml.Node, params map[string]*Param, le *loadErrors) *Con
 	if c.Field != "" {
 		spec, ok := metadata.LookupField(c.Field)
 		if ok {
-			if kinds := operandKinds[c.Op]; kinds != nil && !containsKind(kinds, spec.Kind) {
+			if kinds := operandKinds[c.Op]; kinds != nil && !slices.Contains(kinds, spec.Kind) {
 				le.add(opNode, "operator %q does not apply to %s, a %s field", c.Op, c.Field, spec.Kind)
 			}
 			if spec.Kind == metadata.KindSecret && c.Op != OpPresent && c.Op != OpAbsent && c.Op != OpTrue && c.Op != OpFalse {
@@ -219,7 +220,7 @@ func checkEnumOperands(c *Condition, spec metadata.FieldSpec, n *yaml.Node, le *
 			return
 		}
 		for _, v := range c.Values {
-			if !containsFold(spec.Enum, v) {
+			if !slices.ContainsFunc(spec.Enum, func(x string) bool { return strings.EqualFold(x, v) }) {
 				le.add(n, "%q is not a value of %s (values: %s)", v, c.Field, strings.Join(spec.Enum, ", "))
 			}
 		}
@@ -309,24 +310,6 @@ func checkPlaceholders(values []string, params map[string]*Param, n *yaml.Node, 
 	}
 }
 
-func containsKind(ks []metadata.ValueKind, k metadata.ValueKind) bool {
-	for _, x := range ks {
-		if x == k {
-			return true
-		}
-	}
-	return false
-}
-
-func containsFold(list []string, v string) bool {
-	for _, x := range list {
-		if strings.EqualFold(x, v) {
-			return true
-		}
-	}
-	return false
-}
-
 func joinOps(ops []Op) string {
 	s := make([]string, len(ops))
 	for i, o := range ops {
@@ -336,37 +319,14 @@ func joinOps(ops []Op) string {
 }
 
 func didYouMeanField(path string) string {
-	best, bestD := "", 4
+	var paths []string
 	for _, s := range metadata.FieldSpecs() {
-		if d := editDistance(strings.ToLower(path), strings.ToLower(s.Path)); d < bestD {
-			best, bestD = s.Path, d
-		}
+		paths = append(paths, s.Path)
 	}
-	if best == "" {
-		return " (run `sfapplint fields` for the list)"
+	if best := metadata.DidYouMean(path, paths); best != "" {
+		return fmt.Sprintf("; did you mean %q?", best)
 	}
-	return fmt.Sprintf("; did you mean %q?", best)
-}
-
-// editDistance is the Levenshtein distance between a and b.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
+	return " (run `sfapplint fields` for the list)"
 }
 
 // maxPatternLen bounds regular expressions in packs. RE2 runs in linear time,

@@ -8,6 +8,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
+	"sort"
 	"strings"
 
 	"github.com/bmatcuk/doublestar/v4"
@@ -80,7 +82,7 @@ func LoadConfigFile(file string) (*Config, error) {
 var failOnValues = []string{"error", "warning", "note", "never"}
 
 // ValidFailOn reports whether s is error, warning, note or never.
-func ValidFailOn(s string) bool { return containsString(failOnValues, s) }
+func ValidFailOn(s string) bool { return slices.Contains(failOnValues, s) }
 
 // LoadConfig parses a config. Every mistake is reported with file:line:column.
 func LoadConfig(file string, r io.Reader) (*Config, error) {
@@ -200,7 +202,7 @@ func (c *Config) Validate(cat *Catalog) error {
 		}
 	}
 	if len(errs) > 0 {
-		sortStrings(errs)
+		sort.Strings(errs)
 		return errors.New(strings.Join(errs, "\n"))
 	}
 	return nil

@@ -6,6 +6,7 @@ import (
 	"path"
 	"runtime"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -75,7 +76,7 @@ func (r Run) ValidateParams() error {
 		}
 	}
 	if len(errs) > 0 {
-		sortStrings(errs)
+		sort.Strings(errs)
 		return fmt.Errorf("%s", strings.Join(errs, "\n"))
 	}
 	return nil
@@ -449,7 +450,7 @@ func evalCond(c *Condition, app *metadata.App, res *resolver) (bool, culprit) {
 func leafCulprit(c *Condition, app *metadata.App, res *resolver) culprit {
 	if c.Field != "" {
 		f := app.Field(c.Field)
-		return culprit{field: c.Field, pos: f.Pos(), found: formatFound(f), expected: "not " + strings.Join(res.values(c.Values), ", ")}
+		return culprit{field: c.Field, pos: f.Pos(), found: f.Display(), expected: "not " + strings.Join(res.values(c.Values), ", ")}
 	}
 	for _, ch := range c.Children {
 		if cu := leafCulprit(ch, app, res); cu.field != "" {
@@ -465,7 +466,7 @@ func evalScalar(c *Condition, v string, has bool, res *resolver) bool {
 	case OpEquals:
 		return has && v == vals[0]
 	case OpOneOf:
-		return has && containsString(vals, v)
+		return has && slices.Contains(vals, v)
 	case OpPresent:
 		return has
 	case OpAbsent:
@@ -509,7 +510,7 @@ func evalField(c *Condition, app *metadata.App, res *resolver) (bool, culprit) {
 	cu := culprit{field: c.Field, pos: f.Pos()}
 	has := f.HasValue()
 	fail := func(expected string) (bool, culprit) {
-		cu.found = formatFound(f)
+		cu.found = f.Display()
 		cu.expected = expected
 		return false, cu
 	}
@@ -632,7 +633,7 @@ func evalList(c *Condition, f *metadata.Field, vals []string, cu culprit) (bool,
 		return false
 	}
 	fail := func(expected string, at *metadata.Item) (bool, culprit) {
-		cu.found = formatFound(f)
+		cu.found = f.Display()
 		cu.expected = expected
 		if at != nil {
 			cu.pos, cu.key = at.Pos, at.Value
@@ -712,12 +713,4 @@ func sameSet(f *metadata.Field, items []metadata.Item, vals []string) bool {
 		}
 	}
 	return true
-}
-
-// formatFound renders a field's value for messages; secrets never appear.
-func formatFound(f *metadata.Field) string {
-	if f == nil {
-		return ""
-	}
-	return f.Display()
 }

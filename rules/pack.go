@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -223,7 +225,7 @@ func parseMapping(n *yaml.Node, le *loadErrors, keys map[string]func(*yaml.Node)
 			for name := range keys {
 				names = append(names, name)
 			}
-			sortStrings(names)
+			sort.Strings(names)
 			le.add(k, "unknown key %q (keys: %s)", k.Value, strings.Join(names, ", "))
 			continue
 		}
@@ -293,7 +295,7 @@ func (p *Param) validate(v string) error {
 			return fmt.Errorf("%q is not an integer", v)
 		}
 	}
-	if len(p.Allowed) > 0 && !containsString(p.Allowed, v) {
+	if len(p.Allowed) > 0 && !slices.Contains(p.Allowed, v) {
 		return fmt.Errorf("%q is not allowed (allowed: %s)", v, strings.Join(p.Allowed, ", "))
 	}
 	return nil
@@ -479,13 +481,4 @@ func parseFix(n *yaml.Node, params map[string]*Param, le *loadErrors) *FixSpec {
 	}
 	checkPlaceholders([]string{f.Value}, params, n, le)
 	return f
-}
-
-func containsString(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }

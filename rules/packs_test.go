@@ -357,6 +357,14 @@ func runWantTest(t *testing.T, dir string, packIDs []string, params map[string]m
 	ds := evaluate(t, dir, packIDs, params)
 	wants := readWants(t, dir)
 
+	compareWants(t, dir, ds, wants)
+	return ds
+}
+
+// compareWants matches findings with want patterns: every finding uses up one
+// pattern on its file and line, and every pattern must be used.
+func compareWants(t *testing.T, dir string, ds []rules.Diagnostic, wants map[string][]*wantPattern) {
+	t.Helper()
 	var wantLines, gotLines []string
 	for _, d := range ds {
 		key := fmt.Sprintf("%s:%d", d.File, d.Line)
@@ -369,30 +377,24 @@ func runWantTest(t *testing.T, dir string, packIDs []string, params map[string]m
 			}
 		}
 	}
-	mismatch := false
 	for key, ws := range wants {
 		for _, w := range ws {
 			if w.used {
 				wantLines = append(wantLines, w.matched)
 			} else {
 				wantLines = append(wantLines, fmt.Sprintf("%s: %s", key, w.pattern))
-				mismatch = true
 			}
 		}
 	}
-	if len(wantLines) != len(gotLines) {
-		mismatch = true
-	}
-	if mismatch {
-		sort.Strings(wantLines)
-		sort.Strings(gotLines)
+	sort.Strings(wantLines)
+	sort.Strings(gotLines)
+	if diff := cmp.Diff(wantLines, gotLines); diff != "" {
 		var detail strings.Builder
 		for _, d := range ds {
 			fmt.Fprintf(&detail, "  %s:%d:%d %s %s: %s\n", d.File, d.Line, d.Column, d.Severity, d.Rule, d.Message)
 		}
-		t.Errorf("%s: findings differ from want comments (-want +got):\n%s\nfindings:\n%s", dir, cmp.Diff(wantLines, gotLines), detail.String())
+		t.Errorf("%s: findings differ from want comments (-want +got):\n%s\nfindings:\n%s", dir, diff, detail.String())
 	}
-	return ds
 }
 
 type wantPattern struct {

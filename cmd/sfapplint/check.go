@@ -11,7 +11,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sfapplint/sfapplint/metadata"
-	"github.com/sfapplint/sfapplint/metadata/edit"
 	"github.com/sfapplint/sfapplint/rules"
 	"github.com/sfapplint/sfapplint/rules/report"
 )
@@ -296,7 +295,7 @@ func runCheck(ctx context.Context, s *Streams, args []string, opts *checkOptions
 		if err := rules.WriteBaseline(&buf, diags); err != nil {
 			return err
 		}
-		if err := writeFileAtomic(absPath(st.wd, opts.writeBaseline), buf.Bytes(), 0o644); err != nil {
+		if err := s.Files.WriteFile(absPath(st.wd, opts.writeBaseline), buf.Bytes(), 0o644); err != nil {
 			return fmt.Errorf("writing baseline: %w", err)
 		}
 		fmt.Fprintf(s.ErrOut, "sfapplint: recorded %d finding(s) in %s\n", len(diags), opts.writeBaseline)
@@ -339,7 +338,7 @@ func runCheck(ctx context.Context, s *Streams, args []string, opts *checkOptions
 		if !filepath.IsAbs(path) {
 			path = filepath.Join(st.wd, path)
 		}
-		if err := writeFileAtomic(path, buf.Bytes(), 0o644); err != nil {
+		if err := s.Files.WriteFile(path, buf.Bytes(), 0o644); err != nil {
 			return fmt.Errorf("writing %s report: %w", o.format, err)
 		}
 	}
@@ -366,13 +365,6 @@ func reportInput(st *setup, proj *metadata.Project, diags []rules.Diagnostic, fa
 		in.Apps = append(in.Apps, report.AppRef{Name: a.Name, Kind: string(a.Kind), Files: a.Files()})
 	}
 	return in
-}
-
-// writeFileAtomic writes data to a temporary file in the target's directory,
-// syncs it and renames it over the target, keeping an existing file's mode
-// (metadata/edit's Writer, which --fix uses too).
-func writeFileAtomic(path string, data []byte, mode os.FileMode) error {
-	return edit.WriteFileAtomic(path, data, mode)
 }
 
 func absPath(wd, p string) string {

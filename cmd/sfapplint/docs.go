@@ -47,7 +47,7 @@ never disagree with what check reports.`,
 				if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 					return fmt.Errorf("writing docs: %w", err)
 				}
-				if err := writeFileAtomic(p, files[name], 0o644); err != nil {
+				if err := s.Files.WriteFile(p, files[name], 0o644); err != nil {
 					return fmt.Errorf("writing docs: %w", err)
 				}
 			}

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -191,7 +192,7 @@ func runInit(ctx context.Context, s *Streams, opts *initOptions) error {
 	case len(urls) == 0:
 		post = append(post, edit.Edit{Op: edit.OpAdd, Field: "oauth.callbackUrls", Value: placeholderCallback})
 		todo = append(todo, replaceCallback)
-	case !userGave && containsStr(urls, placeholderCallback) && !packRequiresCallback(run, placeholderCallback):
+	case !userGave && slices.Contains(urls, placeholderCallback) && !packRequiresCallback(run, placeholderCallback):
 		if len(urls) > 1 {
 			post = append(post, edit.Edit{Op: edit.OpRemove, Field: "oauth.callbackUrls", Value: placeholderCallback})
 		} else {
@@ -223,7 +224,7 @@ func runInit(ctx context.Context, s *Streams, opts *initOptions) error {
 		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 			return err
 		}
-		if err := edit.WriteFileAtomic(dst, data, 0o644); err != nil {
+		if err := s.Files.WriteFile(dst, data, 0o644); err != nil {
 			return fmt.Errorf("writing %s: %w", metadata.DisplayPath(st.wd, dst), err)
 		}
 		wrote = append(wrote, metadata.DisplayPath(st.wd, dst))
@@ -381,15 +382,6 @@ func findApp(proj *metadata.Project, name string, kind metadata.AppKind) *metada
 		}
 	}
 	return nil
-}
-
-func containsStr(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 // packRequiresCallback reports whether a selected pack's fix adds the URL.

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -138,7 +139,7 @@ func buildInspectReport(proj *metadata.Project) inspectReport {
 				ih.Enabled = append(ih.Enabled, p.Name)
 			}
 		}
-		sortStrings(ih.Enabled)
+		sort.Strings(ih.Enabled)
 		rep.Holders = append(rep.Holders, ih)
 	}
 	for _, p := range proj.Problems {
@@ -182,7 +183,7 @@ func writeInspectText(w io.Writer, rep inspectReport) {
 			paths = append(paths, p)
 			width = max(width, len(p))
 		}
-		sortStrings(paths)
+		sort.Strings(paths)
 		for _, p := range paths {
 			f := app.Fields[p]
 			if !f.Present && !f.Default && isEmptyValue(f.Value) {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -141,7 +142,7 @@ func runMigrateConnectedApp(ctx context.Context, s *Streams, name string, opts *
 		if err := os.MkdirAll(filepath.Dir(o.abs), 0o755); err != nil {
 			return err
 		}
-		if err := edit.WriteFileAtomic(o.abs, o.data, 0o644); err != nil {
+		if err := s.Files.WriteFile(o.abs, o.data, 0o644); err != nil {
 			return fmt.Errorf("writing %s: %w", o.display, err)
 		}
 	}
@@ -582,7 +583,7 @@ func migrateConnectedApp(proj *metadata.Project, ca *metadata.App) *migration {
 				why = "no External Client App equivalent known to sfapplint"
 			}
 			item := fmt.Sprintf("%s: %s", p, why)
-			if !containsStr(m.notMigrated, item) {
+			if !slices.Contains(m.notMigrated, item) {
 				m.notMigrated = append(m.notMigrated, item)
 			}
 		}

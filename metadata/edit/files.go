@@ -159,5 +159,3 @@ func (e *editor) hasOAuthSettings() bool {
 	}
 	return false
 }
-
-func sortStrings(s []string) { sort.Strings(s) }

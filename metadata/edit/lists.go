@@ -2,6 +2,7 @@ package edit
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/sfapplint/sfapplint/metadata"
@@ -432,7 +433,7 @@ func findConflicts(edits []Edit) map[int]string {
 		for v := range byValue {
 			vals = append(vals, v)
 		}
-		sortStrings(vals)
+		sort.Strings(vals)
 		for _, idx := range byValue {
 			for _, i := range idx {
 				out[i] = fmt.Sprintf("contradicting fixes set %s to %s; change it by hand", field, strings.Join(vals, " and "))

@@ -116,9 +116,6 @@ func ruledOut(app *metadata.App, path, msg string) finding {
 	return f
 }
 
-// value renders a field's value for found/expected; secrets never appear.
-func value(f *metadata.Field) string { return f.Display() }
-
 func boolField(app *metadata.App, path string) bool {
 	b, _ := app.Field(path).Bool()
 	return b
@@ -216,7 +213,7 @@ func checkRedirectURI(env *checkEnv) []finding {
 			if it.Value == sent {
 				return []finding{ruledOut(app, f.Path, fmt.Sprintf("callback URL matches exactly: %s is registered on %s", sent, app.Name))}
 			}
-			if d := editDistance(it.Value, sent); d < bestD {
+			if d := metadata.EditDistance(it.Value, sent); d < bestD {
 				best, bestD = i, d
 			}
 		}
@@ -315,7 +312,7 @@ func checkRequestedScopes(env *checkEnv) []finding {
 		switch {
 		case len(missing) > 0:
 			fd := at(StatusConfirmed, app, f.Path)
-			fd.Found, fd.Expected = value(f), "also "+strings.Join(missing, ", ")
+			fd.Found, fd.Expected = f.Display(), "also "+strings.Join(missing, ", ")
 			fd.Message = fmt.Sprintf("the client requests %s, which %s does not have selected", strings.Join(missing, ", "), app.Name)
 			fd.Fix = fixAdd(f.Path, first)
 			out = append(out, fd)
@@ -340,7 +337,7 @@ func checkPKCERequired(env *checkEnv) []finding {
 		f := app.Field("oauth.pkceRequired")
 		if b, _ := f.Bool(); b {
 			fd := at(StatusConfirmed, app, f.Path)
-			fd.Found = value(f)
+			fd.Found = f.Display()
 			if f.Default {
 				fd.Found = "true (the External Client App default)"
 			}
@@ -460,7 +457,7 @@ func checkECALocal(env *checkEnv) []finding {
 		}
 		f := app.Field("app.distributionState")
 		if f.String() != "Local" {
-			out = append(out, ruledOut(app, f.Path, fmt.Sprintf("%s is not Local (found %s)", app.Name, value(f))))
+			out = append(out, ruledOut(app, f.Path, fmt.Sprintf("%s is not Local (found %s)", app.Name, f.Display())))
 			continue
 		}
 		fd := at(StatusConfirmed, app, f.Path)
@@ -482,7 +479,7 @@ func checkECADistribution(env *checkEnv) []finding {
 		}
 		f := app.Field("app.distributionState")
 		fd := at(StatusUnknown, app, f.Path)
-		fd.Found = value(f)
+		fd.Found = f.Display()
 		switch f.String() {
 		case "Local":
 			fd.Expected = "the user logs in to the org that owns the app"
@@ -526,7 +523,7 @@ func checkIPRestricted(env *checkEnv) []finding {
 		f := app.Field("policy.ipRelaxation")
 		ip := f.String()
 		if ip == metadata.IPBypass || ip == metadata.IPBypass2Factor {
-			out = append(out, ruledOut(app, f.Path, fmt.Sprintf("%s relaxes IP restrictions (found %s); the JWT bearer flow still enforces them", app.Name, value(f))))
+			out = append(out, ruledOut(app, f.Path, fmt.Sprintf("%s relaxes IP restrictions (found %s); the JWT bearer flow still enforces them", app.Name, f.Display())))
 			continue
 		}
 		// The profiles of the integration users: the pre-authorized ones when
@@ -572,7 +569,7 @@ func checkIPRestricted(env *checkEnv) []finding {
 				}
 				what = append(what, "logins only during its login hours")
 			}
-			fd.Found = fmt.Sprintf("profile %q allows %s; %s enforces IP restrictions (%s)", h.Name, strings.Join(what, " and "), app.Name, value(f))
+			fd.Found = fmt.Sprintf("profile %q allows %s; %s enforces IP restrictions (%s)", h.Name, strings.Join(what, " and "), app.Name, f.Display())
 			fd.Expected = "the integration's addresses within the profile's Login IP Ranges (and its time within Login Hours), or IP Relaxation: Relax IP restrictions on the app"
 			fd.Message = fmt.Sprintf("profile %q restricts where and when its users log in, and %s enforces it", h.Name, app.Name)
 			fd.Fix = fixSet(f.Path, metadata.IPRelaxationSpelling(metadata.IPBypass, app.Kind))
@@ -581,7 +578,7 @@ func checkIPRestricted(env *checkEnv) []finding {
 		}
 		if !found {
 			fd := at(StatusUnknown, app, f.Path)
-			fd.Found, fd.Expected = value(f), "the user's profile allowing the integration's address and time, or IP restrictions relaxed"
+			fd.Found, fd.Expected = f.Display(), "the user's profile allowing the integration's address and time, or IP restrictions relaxed"
 			fd.Message = fmt.Sprintf("%s enforces IP restrictions; the user's profile Login IP Ranges and Login Hours are not in the inputs", app.Name)
 			out = append(out, fd)
 		}
@@ -617,7 +614,7 @@ func checkRefreshExpiry(env *checkEnv) []finding {
 			fd.Message = fmt.Sprintf("%s lets refresh tokens expire (%s)", app.Name, fd.Found)
 			out = append(out, fd)
 		case metadata.RefreshInfinite:
-			out = append(out, ruledOut(app, f.Path, fmt.Sprintf("%s keeps refresh tokens until revoked (found %s); an enforced 30-day idle limit does not show in metadata (E41)", app.Name, value(f))))
+			out = append(out, ruledOut(app, f.Path, fmt.Sprintf("%s keeps refresh tokens until revoked (found %s); an enforced 30-day idle limit does not show in metadata (E41)", app.Name, f.Display())))
 		}
 	}
 	return out
@@ -632,7 +629,7 @@ func checkRefreshRotation(env *checkEnv) []finding {
 		f := app.Field("oauth.refreshTokenRotation")
 		if b, _ := f.Bool(); b {
 			fd := at(StatusUnknown, app, f.Path)
-			fd.Found, fd.Expected = value(f), "a client that stores the newest refresh token after every refresh"
+			fd.Found, fd.Expected = f.Display(), "a client that stores the newest refresh token after every refresh"
 			fd.Message = fmt.Sprintf("%s rotates refresh tokens: each refresh invalidates the token used", app.Name)
 			out = append(out, fd)
 			continue
@@ -693,7 +690,7 @@ func checkGrantEnabled(env *checkEnv) []finding {
 			continue
 		}
 		fd := at(StatusConfirmed, app, off)
-		fd.Found, fd.Expected = value(app.Field(off)), "true"
+		fd.Found, fd.Expected = app.Field(off).Display(), "true"
 		fd.Message = fmt.Sprintf("the client uses grant_type %s, and %s does not enable it (%s)", grant, app.Name, off)
 		if off != "oauth.jwtBearer" {
 			fd.Fix = fixSet(off, "true")
@@ -720,7 +717,7 @@ func checkTokenExchangePolicy(env *checkEnv) []finding {
 			continue
 		}
 		fd := at(StatusConfirmed, app, f.Path)
-		fd.Found, fd.Expected = value(f), "true"
+		fd.Found, fd.Expected = f.Display(), "true"
 		fd.Message = fmt.Sprintf("%s enables token exchange in its OAuth settings but not in its OAuth policies", app.Name)
 		fd.Fix = fixSet(f.Path, "true")
 		out = append(out, fd)
@@ -744,7 +741,7 @@ func flagOff(env *checkEnv, path, what string) []finding {
 			continue
 		}
 		fd := at(StatusConfirmed, app, path)
-		fd.Found, fd.Expected = value(f), "true"
+		fd.Found, fd.Expected = f.Display(), "true"
 		fd.Message = fmt.Sprintf("%s does not enable the %s", app.Name, what)
 		fd.Fix = fixSet(path, "true")
 		out = append(out, fd)
@@ -775,7 +772,7 @@ func checkJWTSelfAuthorized(env *checkEnv) []finding {
 		if !hasScope(app, "RefreshToken") {
 			f := app.Field("oauth.scopes")
 			fd := at(StatusConfirmed, app, f.Path)
-			fd.Found = value(f) + "; Permitted Users: All users may self-authorize"
+			fd.Found = f.Display() + "; Permitted Users: All users may self-authorize"
 			fd.Expected = "RefreshToken (refresh_token, offline_access) selected, or Permitted Users: Admin approved users are pre-authorized"
 			fd.Message = fmt.Sprintf("%s lets users self-authorize but has no refresh_token scope, so no user can have approved it for the JWT bearer flow", app.Name)
 			fd.Fix = fixAdd(f.Path, metadata.ScopeSpelling("RefreshToken", app.Kind))
@@ -783,7 +780,7 @@ func checkJWTSelfAuthorized(env *checkEnv) []finding {
 			continue
 		}
 		fd := at(StatusUnknown, app, pu.Path)
-		fd.Found = value(pu)
+		fd.Found = pu.Display()
 		fd.Expected = "the JWT's subject user approved the app once interactively, or Admin approved users are pre-authorized with the user's profile or permission set"
 		fd.Message = fmt.Sprintf("%s lets users self-authorize: the JWT bearer flow works only for a user who approved it before", app.Name)
 		out = append(out, fd)
@@ -897,7 +894,7 @@ func checkNoRefreshScope(env *checkEnv) []finding {
 			continue
 		}
 		fd := at(StatusConfirmed, app, f.Path)
-		fd.Found, fd.Expected = value(f), "RefreshToken (Perform requests at any time (refresh_token, offline_access))"
+		fd.Found, fd.Expected = f.Display(), "RefreshToken (Perform requests at any time (refresh_token, offline_access))"
 		fd.Message = fmt.Sprintf("%s does not have the refresh_token scope, so it issues no refresh token", app.Name)
 		fd.Fix = fixAdd(f.Path, metadata.ScopeSpelling("RefreshToken", app.Kind))
 		out = append(out, fd)

@@ -4,6 +4,8 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+
+	"github.com/sfapplint/sfapplint/metadata"
 )
 
 // MatchKind says how an error text was recognized.
@@ -271,35 +273,13 @@ func similarity(a, b string) float64 {
 	jac := float64(common) / float64(len(wa)+len(wb)-common)
 	la, lb := len([]rune(a)), len([]rune(b))
 	longest := max(la, lb)
-	ed := 1 - float64(editDistance(a, b))/float64(longest)
+	ed := 1 - float64(metadata.EditDistance(a, b))/float64(longest)
 	// Joined spellings (redirecturimismatch) compare without spaces too.
 	sa, sb := strings.ReplaceAll(a, " ", ""), strings.ReplaceAll(b, " ", "")
 	if l := max(len(sa), len(sb)); l > 0 {
-		if e2 := 1 - float64(editDistance(sa, sb))/float64(l); e2 > ed {
+		if e2 := 1 - float64(metadata.EditDistance(sa, sb))/float64(l); e2 > ed {
 			ed = e2
 		}
 	}
 	return max(jac, ed)
-}
-
-// editDistance is the Levenshtein distance between a and b, in runes.
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }

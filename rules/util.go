@@ -1,5 +1,0 @@
-package rules
-
-import "sort"
-
-func sortStrings(s []string) { sort.Strings(s) }
