@@ -2,7 +2,7 @@ package rules
 
 import (
 	"fmt"
-	"net"
+	"net/netip"
 	"net/url"
 	"regexp"
 	"sort"
@@ -338,8 +338,9 @@ func isLoopback(host string) bool {
 	if h == "localhost" || strings.HasSuffix(h, ".localhost") {
 		return true
 	}
-	ip := net.ParseIP(h)
-	return ip != nil && ip.IsLoopback()
+	// netip, not net: package net would bring cgo and its start-up cost.
+	ip, err := netip.ParseAddr(h)
+	return err == nil && ip.Zone() == "" && ip.Unmap().IsLoopback()
 }
 
 func eachCallback(p *Pass, fn func(app *metadata.App, f *metadata.Field, it metadata.Item)) {

@@ -4,6 +4,8 @@ import (
 	"io"
 	"os"
 
+	"golang.org/x/term"
+
 	"github.com/sfapplint/sfapplint/metadata/edit"
 )
 
@@ -39,7 +41,9 @@ func (s *Streams) Color() bool {
 	return s.OutTTY
 }
 
+// isTerminal asks the terminal driver (term.IsTerminal: TCGETS on Linux), not
+// the file mode: /dev/null is a character device too, and output sent there
+// (or to any other device) is not read by a person.
 func isTerminal(f *os.File) bool {
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
+	return term.IsTerminal(int(f.Fd()))
 }

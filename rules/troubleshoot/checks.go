@@ -1,9 +1,6 @@
 package troubleshoot
 
 import (
-	"crypto/x509"
-	"encoding/base64"
-	"encoding/pem"
 	"fmt"
 	"net/url"
 	"sort"
@@ -836,33 +833,6 @@ func checkJWTCertificate(env *checkEnv) []finding {
 		}
 	}
 	return out
-}
-
-// parseCertificate reads a certificate as metadata holds it: base64 DER
-// without armour, or PEM. The text is never echoed.
-func parseCertificate(text string) (*x509.Certificate, error) {
-	if blk, _ := pem.Decode([]byte(strings.TrimSpace(text))); blk != nil {
-		c, err := x509.ParseCertificate(blk.Bytes)
-		if err != nil {
-			return nil, fmt.Errorf("not an X.509 certificate")
-		}
-		return c, nil
-	}
-	clean := strings.Map(func(r rune) rune {
-		if r == ' ' || r == '\n' || r == '\r' || r == '\t' {
-			return -1
-		}
-		return r
-	}, text)
-	der, err := base64.StdEncoding.DecodeString(clean)
-	if err != nil {
-		return nil, fmt.Errorf("not base64")
-	}
-	c, err := x509.ParseCertificate(der)
-	if err != nil {
-		return nil, fmt.Errorf("not an X.509 certificate")
-	}
-	return c, nil
 }
 
 func checkECAPasswordFlow(env *checkEnv) []finding {
