@@ -260,62 +260,15 @@ func discover(abs, wd string, opts Options, emit func(input)) ([]Problem, error)
 		emit(fileInput(abs, display, t, name, st.Size(), opts.Limits.MaxFileSize))
 		return nil, nil
 	}
-	var probs []Problem
 	root := abs
 	if li, err := os.Lstat(abs); err == nil && li.Mode()&fs.ModeSymlink != 0 {
-		// WalkDir does not follow a symlinked root; with a trailing separator it does.
+		// A symlinked root is followed (with a trailing separator, as
+		// filepath.WalkDir needs); links below it are not.
 		root = abs + string(filepath.Separator)
 	}
-	// The walk of filepath.WalkDir (which this replaced, same order), but a
-	// path is built only for directories and metadata files, not for every file.
-	// Symbolic links to directories are not followed, so loops cannot occur.
-	var walk func(dir string)
-	walk = func(dir string) {
-		// os.ReadDir opens the directory without the runtime poller (os.Open
-		// would add an fcntl and a failing epoll_ctl per directory).
-		entries, err := os.ReadDir(dir)
-		if err != nil {
-			probs = append(probs, Problem{Code: ProblemUnreadable, Pos: Pos{File: DisplayPath(wd, dir)}, Message: "cannot read: " + errText(err)})
-			return
-		}
-		for _, d := range entries {
-			name := d.Name()
-			if d.IsDir() {
-				if !skipDirs[name] {
-					walk(filepath.Join(dir, name))
-				}
-				continue
-			}
-			t, comp, ok := classifyEntry(dir, name)
-			if !ok {
-				continue
-			}
-			path := filepath.Join(dir, name)
-			display := DisplayPath(wd, path)
-			if opts.Ignore != nil && opts.Ignore(display) {
-				continue
-			}
-			// The directory entry's type comes with the directory listing: no
-			// stat. The size is checked while reading.
-			size := int64(-1)
-			if typ := d.Type(); typ&fs.ModeSymlink != 0 {
-				target, err := os.Stat(path)
-				if err != nil {
-					probs = append(probs, Problem{Code: ProblemUnreadable, Pos: Pos{File: display}, Message: "broken symbolic link: " + errText(err)})
-					continue
-				}
-				if !target.Mode().IsRegular() {
-					continue
-				}
-				size = target.Size()
-			} else if !typ.IsRegular() {
-				continue
-			}
-			emit(fileInput(path, display, t, comp, size, opts.Limits.MaxFileSize))
-		}
-	}
-	walk(root)
-	return probs, nil
+	w := &treeWalk{wd: wd, opts: opts, emit: emit}
+	walkTree(w, root)
+	return w.probs, nil
 }
 
 // classifyEntry is Classify(filepath.Join(dir, name)) without building the

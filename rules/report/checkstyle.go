@@ -1,7 +1,7 @@
 package report
 
 import (
-	"bytes"
+	"bufio"
 	"encoding/xml"
 	"fmt"
 	"sort"
@@ -39,7 +39,7 @@ type checkstyleError struct {
 
 // writeCheckstyle renders a checkstyle XML report: files sorted by name, the
 // findings of each file in the order given.
-func writeCheckstyle(buf *bytes.Buffer, in Input) error {
+func writeCheckstyle(buf *bufio.Writer, in Input) error {
 	byFile := make(map[string][]checkstyleError)
 	for _, d := range in.Diagnostics {
 		name := d.File

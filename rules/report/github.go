@@ -1,7 +1,7 @@
 package report
 
 import (
-	"bytes"
+	"bufio"
 	"fmt"
 	"strconv"
 	"strings"
@@ -14,7 +14,7 @@ import (
 //	::error file=F,line=L,col=C,title=RULE::message (see URL)%0Aremediation
 //
 // which the runner turns into an annotation on the file.
-func writeGitHub(buf *bytes.Buffer, in Input) error {
+func writeGitHub(buf *bufio.Writer, in Input) error {
 	for _, d := range in.Diagnostics {
 		var props []string
 		if d.File != "" {

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
@@ -25,7 +26,7 @@ type jsonReport struct {
 // writeJSON renders the json contract: one object and a newline, indented
 // when Input.Indent is set (compact output is much cheaper for large runs).
 // Slices are never null, and HTML characters are not escaped.
-func writeJSON(buf *bytes.Buffer, in Input) error {
+func writeJSON(buf *bufio.Writer, in Input) error {
 	r := jsonReport{
 		Version:  JSONVersion,
 		Tool:     in.Tool,

@@ -1,7 +1,7 @@
 package report
 
 import (
-	"bytes"
+	"bufio"
 	"strconv"
 	"unicode/utf8"
 
@@ -12,7 +12,7 @@ import (
 // byte as encoding/json does (compact, HTML not escaped): for large runs the
 // reflective encoder was the biggest cost of --format json. A test checks
 // the two agree.
-func appendFindingsJSON(b *bytes.Buffer, ds []rules.Diagnostic) {
+func appendFindingsJSON(b *bufio.Writer, ds []rules.Diagnostic) {
 	b.WriteByte('[')
 	for i := range ds {
 		if i > 0 {
@@ -23,7 +23,7 @@ func appendFindingsJSON(b *bytes.Buffer, ds []rules.Diagnostic) {
 	b.WriteByte(']')
 }
 
-func appendDiagnosticJSON(b *bytes.Buffer, d *rules.Diagnostic) {
+func appendDiagnosticJSON(b *bufio.Writer, d *rules.Diagnostic) {
 	str := func(key, v string, first bool) {
 		if !first {
 			b.WriteByte(',')
@@ -93,7 +93,7 @@ const hexDigits = "0123456789abcdef"
 // appendJSONString quotes s as encoding/json does with HTML escaping off:
 // quotes, backslashes and control characters escaped, U+2028 and U+2029
 // escaped, invalid UTF-8 replaced by U+FFFD.
-func appendJSONString(b *bytes.Buffer, s string) {
+func appendJSONString(b *bufio.Writer, s string) {
 	b.WriteByte('"')
 	start := 0
 	for i := 0; i < len(s); {

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"math/rand"
@@ -44,7 +45,11 @@ func TestFindingsJSONMatchesEncodingJSON(t *testing.T) {
 	}
 	for _, in := range [][]rules.Diagnostic{{}, ds[:1], ds} {
 		var got bytes.Buffer
-		appendFindingsJSON(&got, in)
+		bw := bufio.NewWriter(&got)
+		appendFindingsJSON(bw, in)
+		if err := bw.Flush(); err != nil {
+			t.Fatal(err)
+		}
 		if diff := cmp.Diff(encodingJSON(t, in), got.String()); diff != "" {
 			t.Fatalf("findings JSON (-encoding/json +fast):\n%s", diff)
 		}
@@ -56,7 +61,11 @@ func TestFindingsJSONMatchesEncodingJSON(t *testing.T) {
 func TestCompactReportMatchesEncodingJSON(t *testing.T) {
 	in := fixture()
 	var got bytes.Buffer
-	if err := writeJSON(&got, in); err != nil {
+	bw := bufio.NewWriter(&got)
+	if err := writeJSON(bw, in); err != nil {
+		t.Fatal(err)
+	}
+	if err := bw.Flush(); err != nil {
 		t.Fatal(err)
 	}
 	r := jsonReport{Version: JSONVersion, Tool: in.Tool, Packs: in.Packs, Findings: in.Diagnostics,

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/xml"
 	"fmt"
@@ -58,7 +59,7 @@ type junitText struct {
 // or above the fail threshold on that app; its single <failure> lists them all
 // (most JUnit consumers read only the first <failure> of a case). Findings
 // below the threshold are listed in <system-out>.
-func writeJUnit(buf *bytes.Buffer, in Input) error {
+func writeJUnit(buf *bufio.Writer, in Input) error {
 	root := junitSuites{Name: in.Tool.Name}
 	for _, pack := range junitPacks(in) {
 		suite := junitSuite{Name: pack.id}
@@ -208,9 +209,11 @@ func junitCaseOf(class, rule string, ds []rules.Diagnostic, failOn rules.Severit
 // findingsText renders findings as in the text format, without colour.
 func findingsText(ds []rules.Diagnostic) string {
 	var b bytes.Buffer
+	bw := bufio.NewWriter(&b)
 	for _, d := range ds {
-		writeFinding(&b, d, false)
+		writeFinding(bw, d, false)
 	}
+	_ = bw.Flush() // a bytes.Buffer does not fail
 	return xmlSafe(b.String())
 }
 

@@ -7,7 +7,7 @@
 package report
 
 import (
-	"bytes"
+	"bufio"
 	"fmt"
 	"io"
 	"strings"
@@ -76,7 +76,7 @@ func Write(w io.Writer, format string, in Input) error {
 		}
 	}
 	in.Diagnostics = redact(in.Diagnostics)
-	var render func(*bytes.Buffer, Input) error
+	var render func(*bufio.Writer, Input) error
 	switch format {
 	case FormatText:
 		render = writeText
@@ -93,11 +93,14 @@ func Write(w io.Writer, format string, in Input) error {
 	default:
 		return fmt.Errorf("unknown report format %q (want one of %s)", format, strings.Join(Formats(), ", "))
 	}
-	var buf bytes.Buffer
-	if err := render(&buf, in); err != nil {
+	// Streamed through a buffer of fixed size: a large report is never held
+	// whole in memory (callers that need it whole, to write a file
+	// atomically, pass a bytes.Buffer).
+	bw := bufio.NewWriterSize(w, 64<<10)
+	if err := render(bw, in); err != nil {
 		return fmt.Errorf("rendering %s report: %w", format, err)
 	}
-	if _, err := w.Write(buf.Bytes()); err != nil {
+	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("writing %s report: %w", format, err)
 	}
 	return nil

@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -781,4 +782,22 @@ func sortedKeys(m map[string]json.RawMessage) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// FuzzPlainLine: text that plainLine lets through unchanged is text the full
+// clean-up (oneLine for head lines, detail for detail lines) would not change.
+func FuzzPlainLine(f *testing.F) {
+	for _, s := range []string{"", "plain", " lead", "trail ", "tab\there", "nl\n", "cr\r", "esc\x1b[31m", "del\x7f", "é", "\u0085", "a  b", "\u00a0nbsp"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if !plainLine(s) {
+			return
+		}
+		head := terminalSafe(strings.ReplaceAll(strings.TrimSpace(normalizeNewlines(s)), "\n", " "))
+		det := strings.TrimRightFunc(terminalSafe(strings.TrimSpace(s)), unicode.IsSpace)
+		if head != s || det != s || strings.Contains(s, "\n") {
+			t.Fatalf("plainLine(%q) = true, but the clean-up gives %q / %q", s, head, det)
+		}
+	})
 }

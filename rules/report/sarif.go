@@ -1,7 +1,7 @@
 package report
 
 import (
-	"bytes"
+	"bufio"
 	"encoding/json"
 	"fmt"
 	"net/url"
@@ -163,7 +163,7 @@ type sarifArtifactContent struct {
 }
 
 // writeSARIF renders a SARIF 2.1.0 log with one run.
-func writeSARIF(buf *bytes.Buffer, in Input) error {
+func writeSARIF(buf *bufio.Writer, in Input) error {
 	descriptors, index := sarifRules(in)
 	run := sarifRun{
 		Tool: sarifTool{Driver: sarifDriver{

@@ -1,8 +1,9 @@
 package report
 
 import (
-	"bytes"
+	"bufio"
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -23,7 +24,7 @@ const textIndent = "    "
 // writeText renders the human format: per finding a head line
 // `file:line:col: severity: message [rule]` that editors can jump to, then
 // indented detail lines, then one summary line.
-func writeText(buf *bytes.Buffer, in Input) error {
+func writeText(buf *bufio.Writer, in Input) error {
 	for _, d := range in.Diagnostics {
 		writeFinding(buf, d, in.Color)
 	}
@@ -33,11 +34,31 @@ func writeText(buf *bytes.Buffer, in Input) error {
 }
 
 // writeFinding writes one finding: the head line, then its details indented.
-func writeFinding(buf *bytes.Buffer, d rules.Diagnostic, color bool) {
-	if pos := position(d); pos != "" {
-		fmt.Fprintf(buf, "%s: ", oneLine(pos))
+func writeFinding(buf *bufio.Writer, d rules.Diagnostic, color bool) {
+	if d.File != "" {
+		if plainLine(d.File) {
+			// The common case, without building the position string.
+			buf.WriteString(d.File)
+			if d.Line > 0 {
+				var num [20]byte
+				buf.WriteByte(':')
+				buf.Write(strconv.AppendInt(num[:0], int64(d.Line), 10))
+				if d.Column > 0 {
+					buf.WriteByte(':')
+					buf.Write(strconv.AppendInt(num[:0], int64(d.Column), 10))
+				}
+			}
+		} else {
+			buf.WriteString(oneLine(position(d)))
+		}
+		buf.WriteString(": ")
 	}
-	fmt.Fprintf(buf, "%s: %s [%s]\n", colorSeverity(d.Severity, color), oneLine(d.Message), oneLine(d.Rule))
+	buf.WriteString(colorSeverity(d.Severity, color))
+	buf.WriteString(": ")
+	buf.WriteString(oneLine(d.Message))
+	buf.WriteString(" [")
+	buf.WriteString(oneLine(d.Rule))
+	buf.WriteString("]\n")
 	detail(buf, "remediation", d.Remediation)
 	detail(buf, "note", d.Note)
 	found := d.Found
@@ -46,7 +67,7 @@ func writeFinding(buf *bytes.Buffer, d rules.Diagnostic, color bool) {
 	}
 	switch {
 	case found != "" && d.Expected != "":
-		detail(buf, "found", fmt.Sprintf("%s, expected %s", found, d.Expected))
+		detail(buf, "found", found+", expected "+d.Expected)
 	case found != "":
 		detail(buf, "found", found)
 	case d.Expected != "":
@@ -59,9 +80,17 @@ func writeFinding(buf *bytes.Buffer, d rules.Diagnostic, color bool) {
 }
 
 // detail writes "    label: value", with continuation lines aligned under the value.
-func detail(buf *bytes.Buffer, label, value string) {
+func detail(buf *bufio.Writer, label, value string) {
 	value = strings.TrimSpace(value)
 	if value == "" {
+		return
+	}
+	if plainLine(value) {
+		buf.WriteString(textIndent)
+		buf.WriteString(label)
+		buf.WriteString(": ")
+		buf.WriteString(value)
+		buf.WriteByte('\n')
 		return
 	}
 	lines := strings.Split(normalizeNewlines(value), "\n")
@@ -76,6 +105,23 @@ func detail(buf *bytes.Buffer, label, value string) {
 		buf.WriteString(strings.TrimRightFunc(terminalSafe(line), unicode.IsSpace))
 		buf.WriteByte('\n')
 	}
+}
+
+// plainLine reports whether s is printable ASCII without surrounding spaces:
+// text that oneLine and detail leave as it is.
+func plainLine(s string) bool {
+	if s == "" {
+		return true
+	}
+	if s[0] == ' ' || s[len(s)-1] == ' ' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f {
+			return false
+		}
+	}
+	return true
 }
 
 // fixSummary describes a fix in one line.
@@ -123,6 +169,9 @@ func colorSeverity(s rules.Severity, color bool) string {
 // oneLine makes s safe for a single terminal line: line breaks become spaces
 // and other control characters are shown as escapes.
 func oneLine(s string) string {
+	if plainLine(s) {
+		return s
+	}
 	s = strings.TrimSpace(normalizeNewlines(s))
 	return terminalSafe(strings.ReplaceAll(s, "\n", " "))
 }
