@@ -501,26 +501,36 @@ type parsed struct {
 // parsePool reads and parses inputs on a bounded pool of workers while they
 // are being discovered. wait returns the results in path order, so output
 // never depends on scheduling.
+//
+// Inputs go to the workers in batches: one channel operation (and, when a
+// worker sleeps, one wake-up) per batch instead of per file.
 type parsePool struct {
-	ctx  context.Context
-	jobs chan input
-	wg   sync.WaitGroup
-	out  [][]parsed // per worker
+	ctx     context.Context
+	jobs    chan []input
+	pending []input
+	wg      sync.WaitGroup
+	out     [][]parsed // per worker
 }
+
+// parseBatch is how many inputs are handed to a worker at once: enough to
+// make the hand-over cheap, few enough to keep both workers busy on small trees.
+const parseBatch = 32
 
 func newParsePool(ctx context.Context, opts Options) *parsePool {
 	workers := opts.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	p := &parsePool{ctx: ctx, jobs: make(chan input, 256), out: make([][]parsed, workers)}
+	p := &parsePool{ctx: ctx, jobs: make(chan []input, 64), out: make([][]parsed, workers)}
 	for w := range workers {
 		p.wg.Add(1)
 		go func() {
 			defer p.wg.Done()
 			var scratch []byte
-			for in := range p.jobs {
-				p.out[w] = append(p.out[w], parseOne(in, opts, &scratch))
+			for batch := range p.jobs {
+				for _, in := range batch {
+					p.out[w] = append(p.out[w], parseOne(in, opts, &scratch))
+				}
 			}
 		}()
 	}
@@ -532,10 +542,27 @@ func (p *parsePool) add(in input) {
 	if p.ctx.Err() != nil {
 		return
 	}
-	p.jobs <- in
+	if p.pending == nil {
+		p.pending = make([]input, 0, parseBatch)
+	}
+	p.pending = append(p.pending, in)
+	if len(p.pending) == parseBatch {
+		p.flush()
+	}
+}
+
+// flush hands the pending inputs to the workers.
+func (p *parsePool) flush() {
+	if len(p.pending) > 0 {
+		p.jobs <- p.pending
+		p.pending = nil
+	}
 }
 
 func (p *parsePool) wait() []parsed {
+	if p.ctx.Err() == nil {
+		p.flush()
+	}
 	close(p.jobs)
 	p.wg.Wait()
 	n := 0

@@ -377,6 +377,10 @@ func (s *Schema) Validate(doc *Document, t Type) []Problem {
 type schemaValidator struct {
 	s     *Schema
 	probs []Problem
+	// first is a stack of "first child seen" slots: checkChildren takes one
+	// slot per field of its type (by field index) and gives them back, so
+	// no map is made per element.
+	first []*Element
 }
 
 func (v *schemaValidator) add(p Problem) { v.probs = append(v.probs, p) }
@@ -385,12 +389,17 @@ func (v *schemaValidator) add(p Problem) { v.probs = append(v.probs, p) }
 // only is not nil, children with other names are skipped and nothing is
 // reported missing.
 func (v *schemaValidator) checkChildren(el *Element, ct *ComplexType, only []string) {
-	first := map[string]*Element{}
+	base := len(v.first)
+	v.first = append(v.first, make([]*Element, len(ct.Fields))...)
+	defer func() {
+		clear(v.first[base:])
+		v.first = v.first[:base]
+	}()
 	for _, c := range el.Children {
 		if only != nil && !schemaHas(only, c.Name) {
 			continue
 		}
-		fd, ok := ct.Field(c.Name)
+		i, ok := ct.index[c.Name]
 		if !ok {
 			p := Problem{Code: ProblemUnknownElement, Pos: c.Pos(), Element: c.Path()}
 			if sug := ct.names.suggest(c.Name); sug != "" {
@@ -402,15 +411,16 @@ func (v *schemaValidator) checkChildren(el *Element, ct *ComplexType, only []str
 			v.add(p)
 			continue
 		}
-		if prev, seen := first[c.Name]; seen && !fd.Repeated {
+		fd := ct.Fields[i]
+		if prev := v.first[base+i]; prev != nil && !fd.Repeated {
 			v.add(Problem{
 				Code:    ProblemDuplicate,
 				Pos:     c.Pos(),
 				Element: c.Path(),
 				Message: fmt.Sprintf("duplicate element %q in %s; it may appear only once (first at line %d)", c.Name, ct.Name, prev.Pos().Line),
 			})
-		} else if !seen {
-			first[c.Name] = c
+		} else if prev == nil {
+			v.first[base+i] = c
 		}
 		if fd.deprecated != "" {
 			v.add(Problem{
@@ -425,8 +435,8 @@ func (v *schemaValidator) checkChildren(el *Element, ct *ComplexType, only []str
 	if only != nil {
 		return
 	}
-	for _, fd := range ct.Fields {
-		if fd.Required && first[fd.Name] == nil {
+	for i, fd := range ct.Fields {
+		if fd.Required && v.first[base+i] == nil {
 			v.add(Problem{
 				Code:    ProblemMissingRequired,
 				Pos:     el.Pos(),

@@ -507,9 +507,10 @@ func evalField(c *Condition, app *metadata.App, res *resolver) (bool, culprit) {
 	vals := res.values(c.Values)
 	// The culprit matters only when the check fails: what was found is
 	// formatted then, not for every app that passes.
-	cu := culprit{field: c.Field, pos: f.Pos()}
+	cu := culprit{field: c.Field}
 	has := f.HasValue()
 	fail := func(expected string) (bool, culprit) {
+		cu.pos = f.Pos()
 		cu.found = f.Display()
 		cu.expected = expected
 		return false, cu
@@ -635,6 +636,7 @@ func evalList(c *Condition, f *metadata.Field, vals []string, cu culprit) (bool,
 	fail := func(expected string, at *metadata.Item) (bool, culprit) {
 		cu.found = f.Display()
 		cu.expected = expected
+		cu.pos = f.Pos()
 		if at != nil {
 			cu.pos, cu.key = at.Pos, at.Value
 		}

@@ -115,7 +115,15 @@ func applySuppressions(proj *metadata.Project, diags []Diagnostic, run Run) (kep
 			byFile[doc.Path] = ds
 		}
 	}
+	if len(byFile) == 0 {
+		kept = diags // nothing to suppress: no copy
+	} else {
+		kept = make([]Diagnostic, 0, len(diags))
+	}
 	for _, d := range diags {
+		if len(byFile) == 0 {
+			break
+		}
 		hit := false
 		for _, dir := range byFile[d.File] {
 			if dir.covers(d) {
