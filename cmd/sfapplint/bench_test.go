@@ -55,17 +55,19 @@ func BenchmarkCheck(b *testing.B) {
 	for _, sz := range []struct {
 		name         string
 		apps, others int
+		format       string
 	}{
-		{"pre-commit/apps=1", 1, 0},
-		{"apps=2000/others=20000", 2000, 20000},
-		{"apps=10000/others=50000", 10000, 50000},
+		{"pre-commit/apps=1", 1, 0, "text"},
+		{"apps=2000/others=20000", 2000, 20000, "json"},
+		{"apps=2000/others=20000/sarif", 2000, 20000, "sarif"},
+		{"apps=10000/others=50000", 10000, 50000, "json"},
 	} {
 		b.Run(sz.name, func(b *testing.B) {
 			dir := synthProject(b, sz.apps, sz.others)
 			b.SetBytes(appBytes(dir))
 			var stderr bytes.Buffer
 			s := &Streams{In: strings.NewReader(""), Out: io.Discard, ErrOut: &stderr, WorkDir: dir}
-			args := []string{"check", "--no-config", "--format", "json"}
+			args := []string{"check", "--no-config", "--format", sz.format}
 			b.ReportAllocs()
 			for b.Loop() {
 				stderr.Reset()

@@ -52,6 +52,19 @@ func workDir(s *Streams) (string, error) {
 // resolveSetup loads the config and packs and validates parameters. Every error
 // here is a usage error (exit 2).
 func resolveSetup(s *Streams, f *packFlags) (*setup, error) {
+	st, err := resolveConfig(s, f)
+	if err != nil {
+		return nil, err
+	}
+	if err := st.resolvePacks(f); err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
+// resolveConfig is the first half of resolveSetup: the working directory, the
+// built-in catalog and the config file.
+func resolveConfig(s *Streams, f *packFlags) (*setup, error) {
 	wd, err := workDir(s)
 	if err != nil {
 		return nil, err
@@ -67,7 +80,15 @@ func resolveSetup(s *Streams, f *packFlags) (*setup, error) {
 		return nil, &usageError{err: err}
 	}
 	st.config = cfg
+	return st, nil
+}
 
+// resolvePacks is the second half of resolveSetup: it loads the packs the
+// flags or the config name and checks the config and parameters against them.
+// It only reads st.wd, st.config and st.catalog and sets st.run, so it may run
+// while the project loads.
+func (st *setup) resolvePacks(f *packFlags) error {
+	cat, cfg, wd := st.catalog, st.config, st.wd
 	refs := f.packs
 	if len(refs) == 0 && cfg != nil && len(cfg.Packs) > 0 {
 		for _, p := range cfg.Packs {
@@ -87,11 +108,11 @@ func resolveSetup(s *Streams, f *packFlags) (*setup, error) {
 	}
 	packs, err := cat.Resolve(refs)
 	if err != nil {
-		return nil, &usageError{err: err}
+		return &usageError{err: err}
 	}
 	if cfg != nil {
 		if err := cfg.Validate(cat); err != nil {
-			return nil, &usageError{err: err}
+			return &usageError{err: err}
 		}
 	}
 	run := rules.Run{Packs: packs, Params: map[string]map[string]string{}, Severity: map[string]string{}, GoRules: cat.GoRules}
@@ -111,7 +132,7 @@ func resolveSetup(s *Streams, f *packFlags) (*setup, error) {
 		key, val, ok := strings.Cut(p, "=")
 		pack, name, ok2 := strings.Cut(key, ".")
 		if !ok || !ok2 || pack == "" || name == "" {
-			return nil, usageErrorf("--param %q: want PACK.NAME=VALUE, e.g. autokitteh.deployment=dedicated", p)
+			return usageErrorf("--param %q: want PACK.NAME=VALUE, e.g. autokitteh.deployment=dedicated", p)
 		}
 		if run.Params[pack] == nil {
 			run.Params[pack] = map[string]string{}
@@ -119,10 +140,10 @@ func resolveSetup(s *Streams, f *packFlags) (*setup, error) {
 		run.Params[pack][name] = val
 	}
 	if err := run.ValidateParams(); err != nil {
-		return nil, &usageError{err: err}
+		return &usageError{err: err}
 	}
 	st.run = run
-	return st, nil
+	return nil
 }
 
 func findAndLoadConfig(wd string, f *packFlags) (*rules.Config, error) {
@@ -229,8 +250,29 @@ func runCheck(ctx context.Context, s *Streams, args []string, opts *checkOptions
 	if err != nil {
 		return err
 	}
-	st, err := resolveSetup(s, &opts.pack)
+	st, err := resolveConfig(s, &opts.pack)
 	if err != nil {
+		return err
+	}
+	// The packs (YAML, parsed on first use) load while the project does: on a
+	// pre-commit run of one app they are a third of the work. A pack error
+	// still wins over anything the load reports.
+	packsDone := make(chan error, 1)
+	go func() { packsDone <- st.resolvePacks(&opts.pack) }()
+	packsErr := func() error {
+		if packsDone == nil {
+			return nil
+		}
+		err := <-packsDone
+		packsDone = nil
+		return err
+	}
+	defer func() { _ = packsErr() }() // never leave the goroutine behind
+	// usage reports err unless the packs failed, as when they loaded first.
+	usage := func(err error) error {
+		if perr := packsErr(); perr != nil {
+			return perr
+		}
 		return err
 	}
 	failOn := opts.failOn
@@ -241,14 +283,14 @@ func runCheck(ctx context.Context, s *Streams, args []string, opts *checkOptions
 		failOn = "error"
 	}
 	if !rules.ValidFailOn(failOn) {
-		return usageErrorf("--fail-on %q: want error, warning, note or never", failOn)
+		return usage(usageErrorf("--fail-on %q: want error, warning, note or never", failOn))
 	}
 	var ignore func(string) bool
 	if st.config != nil {
 		ignore = st.config.IgnoreFunc(st.wd)
 	}
 	if opts.changed && opts.since != "" {
-		return usageErrorf("--changed and --since cannot be combined")
+		return usage(usageErrorf("--changed and --since cannot be combined"))
 	}
 	// Files passed one by one (as pre-commit does) are checked as whole apps:
 	// read the whole project, report on the apps those files belong to.
@@ -267,7 +309,7 @@ func runCheck(ctx context.Context, s *Streams, args []string, opts *checkOptions
 	if opts.changed || opts.since != "" {
 		changed, err := changedFiles(ctx, st.wd, opts.since)
 		if err != nil {
-			return &usageError{err: err}
+			return usage(&usageError{err: err})
 		}
 		if only == nil {
 			only = changed
@@ -280,7 +322,7 @@ func runCheck(ctx context.Context, s *Streams, args []string, opts *checkOptions
 		}
 	}
 	proj, err := load(ctx, s, loadArgs, &opts.inputs, ignore)
-	if err != nil {
+	if err := usage(err); err != nil {
 		return err
 	}
 	diags, err := rules.Evaluate(ctx, proj, st.run)

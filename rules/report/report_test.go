@@ -150,6 +150,10 @@ func TestGolden(t *testing.T) {
 	empty := Input{Tool: fixture().Tool, FailOn: rules.SeverityError}
 	color := fixture()
 	color.Color = true
+	// SARIF goldens are indented (as at a terminal) to keep them readable;
+	// TestSARIFCompact checks the compact form holds the same document.
+	indented, emptyIndented := fixture(), empty
+	indented.Indent, emptyIndented.Indent = true, true
 	tests := []struct {
 		name   string // golden file is testdata/<name>.golden
 		format string
@@ -158,13 +162,13 @@ func TestGolden(t *testing.T) {
 		{"text", FormatText, fixture()},
 		{"text-color", FormatText, color},
 		{"json", FormatJSON, fixture()},
-		{"sarif", FormatSARIF, fixture()},
+		{"sarif", FormatSARIF, indented},
 		{"junit", FormatJUnit, fixture()},
 		{"github", FormatGitHub, fixture()},
 		{"checkstyle", FormatCheckstyle, fixture()},
 		{"text-empty", FormatText, empty},
 		{"json-empty", FormatJSON, empty},
-		{"sarif-empty", FormatSARIF, empty},
+		{"sarif-empty", FormatSARIF, emptyIndented},
 		{"junit-empty", FormatJUnit, empty},
 		{"checkstyle-empty", FormatCheckstyle, empty},
 	}
@@ -800,4 +804,19 @@ func FuzzPlainLine(f *testing.F) {
 			t.Fatalf("plainLine(%q) = true, but the clean-up gives %q / %q", s, head, det)
 		}
 	})
+}
+
+// TestSARIFCompact: without Indent the SARIF log is the indented one, compacted.
+func TestSARIFCompact(t *testing.T) {
+	in := fixture()
+	compact := render(t, FormatSARIF, in)
+	in.Indent = true
+	var want bytes.Buffer
+	if err := json.Compact(&want, render(t, FormatSARIF, in)); err != nil {
+		t.Fatal(err)
+	}
+	want.WriteByte('\n')
+	if diff := cmp.Diff(want.String(), string(compact)); diff != "" {
+		t.Errorf("compact SARIF (-compacted indented +compact):\n%s", diff)
+	}
 }

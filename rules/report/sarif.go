@@ -188,7 +188,11 @@ func writeSARIF(buf *bufio.Writer, in Input) error {
 	log := sarifLog{Schema: SARIFSchema, Version: SARIFVersion, Runs: []sarifRun{run}}
 	enc := json.NewEncoder(buf)
 	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
+	if in.Indent {
+		// For people at a terminal; files and pipes get the compact form,
+		// which is several times cheaper to write for large logs.
+		enc.SetIndent("", "  ")
+	}
 	if err := enc.Encode(log); err != nil {
 		return fmt.Errorf("encoding sarif: %w", err)
 	}
