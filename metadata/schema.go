@@ -1,27 +1,28 @@
 package metadata
 
 import (
-	_ "embed"
-	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
 
-// schema.json is generated from the npm packages @salesforce/types (lib/metadata.d.ts)
-// and @salesforce/source-deploy-retrieve (metadataRegistry.json); see
+// The generated schema, generatedSchema in schema_data.go, comes from the npm
+// packages @salesforce/types (lib/metadata.d.ts) and
+// @salesforce/source-deploy-retrieve (metadataRegistry.json); see
 // internal/schemagen/README.md. With both installed under $SFNPM (for example
 // /tmp/sfnpm), regenerate it from the repository root with:
 //
 //	SFNPM=/tmp/sfnpm go generate -run schemagen ./metadata
 //
-//go:generate go run ./internal/schemagen -types ${SFNPM}/node_modules/@salesforce/types/lib/metadata.d.ts -registry ${SFNPM}/node_modules/@salesforce/source-deploy-retrieve/lib/src/registry/metadataRegistry.json -gotypes types.go -out schema.json
+//go:generate go run ./internal/schemagen -types ${SFNPM}/node_modules/@salesforce/types/lib/metadata.d.ts -registry ${SFNPM}/node_modules/@salesforce/source-deploy-retrieve/lib/src/registry/metadataRegistry.json -gotypes types.go -out schema_data.go
 
-//go:embed schema.json
-var schemaJSON string
+// generatedWhere names the generated schema in error messages.
+const generatedWhere = "generated schema (schema_data.go)"
 
 // FieldKind says how the value of an element is checked.
 type FieldKind string
@@ -51,26 +52,40 @@ type FieldDef struct {
 	Repeated bool
 	// Required is true when Validate reports the element missing: the WSDL
 	// requires it and every real retrieved file has it (schema_overrides.go).
-	// schema.json keeps the WSDL's own, wider, required flags.
+	// The generated schema (schema_data.go) keeps the WSDL's own, wider,
+	// required flags.
 	Required bool
+	// wsdlRequired is the generated schema's required flag, which every
+	// required override must agree with.
+	wsdlRequired bool
 	// Enum lists the accepted values of an enum element (nil otherwise, and nil
 	// for elements whose values follow a syntax rather than a list).
 	Enum []string
 
 	format     valueFormat
 	deprecated string
-	enumNames  *nameIndex
+	// enumNames is the enum Enum comes from, with its did-you-mean index
+	// (nil when Enum is nil).
+	enumNames *enumValues
 }
 
-// ComplexType is a metadata type or a type nested in one: a named list of elements.
+// ComplexType is a metadata type or a type nested in one: a named list of
+// elements. Schema hands it out by pointer; it must not be copied.
 type ComplexType struct {
 	// Name is the WSDL type name, e.g. "ConnectedAppOauthConfig".
 	Name string
 	// Fields lists the elements, sorted by name.
 	Fields []FieldDef
 
-	index map[string]int
-	names *nameIndex
+	// index maps each element name to its position in Fields. fieldIndex
+	// builds it on first use, so that NewSchema builds no map for the many
+	// types a project never uses.
+	indexOnce sync.Once
+	index     map[string]int
+	// names is the did-you-mean index of the element names, built by suggest
+	// on first use: it is needed only when a problem is reported.
+	namesOnce sync.Once
+	names     *nameIndex
 }
 
 // Field returns the element called name.
@@ -78,126 +93,256 @@ func (c *ComplexType) Field(name string) (FieldDef, bool) {
 	if c == nil {
 		return FieldDef{}, false
 	}
-	i, ok := c.index[name]
+	i, ok := c.fieldIndex(name)
 	if !ok {
 		return FieldDef{}, false
 	}
 	return c.Fields[i], true
 }
 
+// fieldIndex returns the position in c.Fields of the element called name. It
+// builds the index on first use and is safe for concurrent use.
+func (c *ComplexType) fieldIndex(name string) (int, bool) {
+	c.indexOnce.Do(c.buildIndex)
+	i, ok := c.index[name]
+	return i, ok
+}
+
+func (c *ComplexType) buildIndex() {
+	c.index = make(map[string]int, len(c.Fields))
+	for i := range c.Fields {
+		c.index[c.Fields[i].Name] = i
+	}
+}
+
+// suggest returns the element name closest to name, or "" if none is close
+// (see nameIndex.suggest). It builds the index on first use and is safe for
+// concurrent use.
+func (c *ComplexType) suggest(name string) string {
+	c.namesOnce.Do(func() {
+		names := make([]string, len(c.Fields))
+		for i := range c.Fields {
+			names[i] = c.Fields[i].Name
+		}
+		c.names = newNameIndex(names)
+	})
+	return c.names.suggest(name)
+}
+
+// enumValues is the sorted values of one enum, with their did-you-mean index
+// built on first use: it is needed only when a problem is reported.
+type enumValues struct {
+	values []string
+	once   sync.Once
+	index  *nameIndex
+}
+
+// suggest returns the value closest to val, or "" if none is close (see
+// nameIndex.suggest). It builds the index on first use and is safe for
+// concurrent use.
+func (e *enumValues) suggest(val string) string {
+	e.once.Do(func() { e.index = newNameIndex(e.values) })
+	return e.index.suggest(val)
+}
+
 // rootInfo is the file naming recorded from source-deploy-retrieve.
 type rootInfo struct {
-	Suffix        string `json:"suffix"`
-	DirectoryName string `json:"directoryName"`
+	Suffix        string
+	DirectoryName string
 }
 
-// schemaSource names the npm package a part of schema.json came from.
+// schemaSource names the npm package a part of the generated schema came from.
 type schemaSource struct {
-	Package string `json:"package"`
-	Version string `json:"version"`
-	File    string `json:"file"`
+	Package string
+	Version string
+	File    string
 }
 
-// schemaFile is the shape of schema.json (written by internal/schemagen).
-type schemaFile struct {
-	Source   schemaSource        `json:"source"`
-	Registry schemaSource        `json:"registry"`
-	Roots    map[string]rootInfo `json:"roots"`
-	Types    map[string][]struct {
-		Name     string    `json:"name"`
-		Type     string    `json:"type"`
-		Kind     FieldKind `json:"kind"`
-		Repeated bool      `json:"repeated"`
-		Required bool      `json:"required"`
-	} `json:"types"`
-	Enums map[string][]string `json:"enums"`
+// schemaData is the shape of the generated schema, generatedSchema in
+// schema_data.go (written by internal/schemagen). It is made of slices and
+// structs of constants, not maps, so that the linker lays it out and nothing
+// runs to initialise it.
+type schemaData struct {
+	Source   schemaSource // @salesforce/types
+	Registry schemaSource // @salesforce/source-deploy-retrieve
+	Roots    []schemaRoot // sorted by Type
+	Types    []schemaType // sorted by Name
+	Enums    []schemaEnum // sorted by Name
 }
 
-// Schema is the embedded schema of every metadata type sfapplint reads: the
+// schemaRoot is a root type of the generated schema with its file naming.
+type schemaRoot struct {
+	Type          Type
+	Suffix        string
+	DirectoryName string
+}
+
+// schemaType is a complex type of the generated schema: its elements, sorted
+// by name.
+type schemaType struct {
+	Name   string
+	Fields []schemaField
+}
+
+// schemaField is one element of a complex type as the WSDL declares it.
+type schemaField struct {
+	Name     string
+	Type     string
+	Kind     FieldKind
+	Repeated bool
+	Required bool
+}
+
+// schemaEnum is a WSDL enum of the generated schema and its values, sorted.
+type schemaEnum struct {
+	Name   string
+	Values []string
+}
+
+// Schema is the built-in schema of every metadata type sfapplint reads: the
 // elements of each type and of each type nested in it, and the values of each
 // enum, from the Salesforce Metadata WSDL as published in @salesforce/types,
-// corrected by schema_overrides.go. It is read-only and safe for concurrent use;
-// the ComplexTypes and FieldDefs it hands out share its data and must not be
-// modified (Enum and ScopeValues return copies).
+// corrected by schema_overrides.go. It is read-only and safe for concurrent use
+// (the element indexes and did-you-mean indexes it builds on first use are
+// guarded by sync.Once); the ComplexTypes and FieldDefs it hands out share its
+// data and must not be modified (Enum and ScopeValues return copies).
 type Schema struct {
 	source   schemaSource
 	registry schemaSource
 	roots    map[Type]rootInfo
 	types    map[string]*ComplexType
-	enums    map[string][]string
+	enums    map[string]*enumValues
 	partial  map[Type][]string
 	ecaScope []string
 }
 
-// NewSchema parses the embedded schema and applies the hand-kept overrides.
-// It does real work; call it once and keep the result.
+// NewSchema builds the schema from the generated data (schema_data.go) and
+// applies the hand-kept overrides (schema_overrides.go), checking that they fit
+// each other. It is cheap, but every call builds a new Schema: call it once and
+// keep the result.
 func NewSchema() (*Schema, error) {
-	var f schemaFile
-	if err := json.Unmarshal([]byte(schemaJSON), &f); err != nil {
-		return nil, fmt.Errorf("embedded schema.json: %w", err)
+	return buildSchema(&generatedSchema, schemaOverrides(), requiredElements())
+}
+
+// buildSchema builds a Schema from d and applies overrides and required. It
+// reports an error when d is inconsistent (an enum or complex type used but not
+// defined, a root type without elements, a name listed twice) or when an
+// override does not fit d. It never modifies d: the Schema shares only d's
+// strings.
+func buildSchema(d *schemaData, overrides []fieldOverride, required []requiredOverride) (*Schema, error) {
+	nValues, nFields, nOverrideEnums, nAdded := 0, 0, 0, 0
+	for _, e := range d.Enums {
+		nValues += len(e.Values)
+	}
+	for _, t := range d.Types {
+		nFields += len(t.Fields)
+	}
+	for _, o := range overrides {
+		if o.Enum != nil {
+			nOverrideEnums++
+		}
+		if o.Add {
+			nAdded++
+		}
 	}
 	s := &Schema{
-		source:   f.Source,
-		registry: f.Registry,
-		roots:    map[Type]rootInfo{},
-		types:    map[string]*ComplexType{},
-		enums:    map[string][]string{},
+		source:   d.Source,
+		registry: d.Registry,
+		roots:    make(map[Type]rootInfo, len(d.Roots)),
+		types:    make(map[string]*ComplexType, len(d.Types)),
+		enums:    make(map[string]*enumValues, len(d.Enums)),
 		partial:  partialRoots(),
 		ecaScope: sortedStrings(ecaScopeTokens()),
 	}
-	for name, r := range f.Roots {
-		s.roots[Type(name)] = r
+	for _, r := range d.Roots {
+		if _, dup := s.roots[r.Type]; dup {
+			return nil, fmt.Errorf("%s: root type %s is listed twice", generatedWhere, r.Type)
+		}
+		s.roots[r.Type] = rootInfo{Suffix: r.Suffix, DirectoryName: r.DirectoryName}
 	}
-	for name, vals := range f.Enums {
-		s.enums[name] = sortedStrings(vals)
+
+	// The values of all enums share one array, all enumValues one slice, all
+	// FieldDefs one slice and all ComplexTypes one slice: a handful of
+	// allocations however large the schema. Each part is capped (s[lo:hi:max])
+	// so that appending to one never overwrites the next; the FieldDefs of a
+	// type have room for the elements overrides add to it.
+	values := make([]string, 0, nValues)
+	enums := make([]enumValues, len(d.Enums)+nOverrideEnums)
+	for i, e := range d.Enums {
+		if _, dup := s.enums[e.Name]; dup {
+			return nil, fmt.Errorf("%s: enum %s is listed twice", generatedWhere, e.Name)
+		}
+		lo := len(values)
+		values = append(values, e.Values...)
+		ev := &enums[i]
+		ev.values = values[lo:len(values):len(values)]
+		slices.Sort(ev.values)
+		s.enums[e.Name] = ev
 	}
-	for name, fields := range f.Types {
-		ct := &ComplexType{Name: name}
-		for _, fd := range fields {
-			def := FieldDef{Name: fd.Name, Type: fd.Type, Kind: fd.Kind, Repeated: fd.Repeated}
+	fields := make([]FieldDef, 0, nFields+nAdded)
+	cts := make([]ComplexType, len(d.Types))
+	for i, t := range d.Types {
+		if _, dup := s.types[t.Name]; dup {
+			return nil, fmt.Errorf("%s: complex type %s is listed twice", generatedWhere, t.Name)
+		}
+		lo := len(fields)
+		for _, fd := range t.Fields {
+			def := FieldDef{Name: fd.Name, Type: fd.Type, Kind: fd.Kind, Repeated: fd.Repeated, wsdlRequired: fd.Required}
 			if fd.Kind == FieldEnum {
-				vals, ok := s.enums[fd.Type]
-				if !ok {
-					return nil, fmt.Errorf("embedded schema.json: %s.%s: enum %s has no values", name, fd.Name, fd.Type)
+				ev, ok := s.enums[fd.Type]
+				if !ok || len(ev.values) == 0 {
+					return nil, fmt.Errorf("%s: %s.%s: enum %s has no values", generatedWhere, t.Name, fd.Name, fd.Type)
 				}
-				def.Enum = vals
+				def.Enum, def.enumNames = ev.values, ev
 			}
-			ct.Fields = append(ct.Fields, def)
+			fields = append(fields, def)
 		}
-		s.types[name] = ct
+		hi, room := len(fields), 0
+		for j := range overrides {
+			if overrides[j].Add && overrides[j].Type == t.Name {
+				room++
+			}
+		}
+		fields = fields[:hi+room]
+		ct := &cts[i]
+		ct.Name = t.Name
+		ct.Fields = fields[lo : hi : hi+room]
+		s.types[t.Name] = ct
 	}
-	for _, ct := range s.types {
-		for _, fd := range ct.Fields {
+	for i := range cts {
+		for _, fd := range cts[i].Fields {
 			if fd.Kind == FieldComplex && s.types[fd.Type] == nil {
-				return nil, fmt.Errorf("embedded schema.json: %s.%s: complex type %s is missing", ct.Name, fd.Name, fd.Type)
+				return nil, fmt.Errorf("%s: %s.%s: complex type %s is missing", generatedWhere, cts[i].Name, fd.Name, fd.Type)
 			}
 		}
 	}
-	for t := range s.roots {
-		if s.types[string(t)] == nil {
-			return nil, fmt.Errorf("embedded schema.json: root type %s has no elements", t)
+	for _, r := range d.Roots {
+		if s.types[string(r.Type)] == nil {
+			return nil, fmt.Errorf("%s: root type %s has no elements", generatedWhere, r.Type)
 		}
 	}
-	if err := s.applyOverrides(f); err != nil {
+	if err := s.applyOverrides(overrides, required, enums[len(d.Enums):]); err != nil {
 		return nil, err
 	}
-	for _, ct := range s.types {
-		sort.Slice(ct.Fields, func(i, j int) bool { return ct.Fields[i].Name < ct.Fields[j].Name })
-		ct.index = make(map[string]int, len(ct.Fields))
-		names := make([]string, len(ct.Fields))
-		for i, fd := range ct.Fields {
-			ct.index[fd.Name] = i
-			names[i] = fd.Name
-			if fd.Kind == FieldEnum && fd.Enum != nil {
-				ct.Fields[i].enumNames = newNameIndex(fd.Enum)
+	for i := range cts {
+		ct := &cts[i]
+		if !slices.IsSortedFunc(ct.Fields, compareFieldNames) {
+			slices.SortFunc(ct.Fields, compareFieldNames)
+		}
+		for j := 1; j < len(ct.Fields); j++ {
+			if name := ct.Fields[j].Name; name == ct.Fields[j-1].Name {
+				return nil, fmt.Errorf("%s: %s.%s: element is listed twice", generatedWhere, ct.Name, name)
 			}
 		}
-		ct.names = newNameIndex(names)
 	}
 	return s, nil
 }
 
-func (s *Schema) applyOverrides(f schemaFile) error {
+func compareFieldNames(a, b FieldDef) int { return strings.Compare(a.Name, b.Name) }
+
+// applyOverrides applies overrides and required to s. enums has one unused
+// slot for each override with an Enum.
+func (s *Schema) applyOverrides(overrides []fieldOverride, required []requiredOverride, enums []enumValues) error {
 	find := func(typ, field string) (*ComplexType, int) {
 		ct := s.types[typ]
 		if ct == nil {
@@ -210,19 +355,19 @@ func (s *Schema) applyOverrides(f schemaFile) error {
 		}
 		return ct, -1
 	}
-	for _, o := range schemaOverrides() {
+	for _, o := range overrides {
 		ct, i := find(o.Type, o.Field)
 		if ct == nil {
-			return fmt.Errorf("schema override %s.%s: no type %s in schema.json", o.Type, o.Field, o.Type)
+			return fmt.Errorf("schema override %s.%s: no type %s in the %s", o.Type, o.Field, o.Type, generatedWhere)
 		}
 		if o.Add {
 			if i >= 0 {
-				return fmt.Errorf("schema override %s.%s: schema.json has the element now; drop the override", o.Type, o.Field)
+				return fmt.Errorf("schema override %s.%s: the %s has the element now; drop the override", o.Type, o.Field, generatedWhere)
 			}
 			ct.Fields = append(ct.Fields, FieldDef{Name: o.Field, Type: string(o.AddType), Kind: o.AddType})
 			i = len(ct.Fields) - 1
 		} else if i < 0 {
-			return fmt.Errorf("schema override %s.%s: no element %s in schema.json", o.Type, o.Field, o.Field)
+			return fmt.Errorf("schema override %s.%s: no element %s in the %s", o.Type, o.Field, o.Field, generatedWhere)
 		}
 		fd := &ct.Fields[i]
 		if (o.Enum != nil || o.Format != formatNone) && fd.Kind != FieldString {
@@ -235,8 +380,11 @@ func (s *Schema) applyOverrides(f schemaFile) error {
 			}
 		}
 		if o.Enum != nil {
+			ev := &enums[0]
+			enums = enums[1:]
+			ev.values = sortedStrings(o.Enum)
 			fd.Kind = FieldEnum
-			fd.Enum = sortedStrings(o.Enum)
+			fd.Enum, fd.enumNames = ev.values, ev
 		}
 		if o.Format != formatNone {
 			fd.Kind = FieldEnum
@@ -244,26 +392,18 @@ func (s *Schema) applyOverrides(f schemaFile) error {
 		}
 		fd.deprecated = o.Deprecated
 	}
-	wsdlRequired := map[string]bool{}
-	for name, fields := range f.Types {
-		for _, fd := range fields {
-			if fd.Required {
-				wsdlRequired[name+"."+fd.Name] = true
-			}
-		}
-	}
-	for _, r := range requiredElements() {
+	for _, r := range required {
 		ct, i := find(r.Type, r.Field)
 		if i < 0 {
-			return fmt.Errorf("required override %s.%s: no such element in schema.json", r.Type, r.Field)
+			return fmt.Errorf("required override %s.%s: no such element in the %s", r.Type, r.Field, generatedWhere)
 		}
-		if !wsdlRequired[r.Type+"."+r.Field] {
-			return fmt.Errorf("required override %s.%s: schema.json does not mark it required", r.Type, r.Field)
+		if !ct.Fields[i].wsdlRequired {
+			return fmt.Errorf("required override %s.%s: the %s does not mark it required", r.Type, r.Field, generatedWhere)
 		}
 		ct.Fields[i].Required = true
 	}
-	if len(s.enums[connectedAppScopeEnum]) == 0 {
-		return fmt.Errorf("embedded schema.json: enum %s is missing", connectedAppScopeEnum)
+	if e := s.enums[connectedAppScopeEnum]; e == nil || len(e.values) == 0 {
+		return fmt.Errorf("%s: enum %s is missing", generatedWhere, connectedAppScopeEnum)
 	}
 	return nil
 }
@@ -285,11 +425,11 @@ func (s *Schema) Root(t Type) (*ComplexType, bool) {
 // Enum returns the values of the WSDL enum called name, sorted, or nil if there
 // is no such enum.
 func (s *Schema) Enum(name string) []string {
-	vals, ok := s.enums[name]
+	e, ok := s.enums[name]
 	if !ok {
 		return nil
 	}
-	return sortedStrings(vals)
+	return sortedStrings(e.values)
 }
 
 // ScopeValues returns the OAuth scope names a file of type t may list, sorted:
@@ -399,10 +539,10 @@ func (v *schemaValidator) checkChildren(el *Element, ct *ComplexType, only []str
 		if only != nil && !schemaHas(only, c.Name) {
 			continue
 		}
-		i, ok := ct.index[c.Name]
+		i, ok := ct.fieldIndex(c.Name)
 		if !ok {
 			p := Problem{Code: ProblemUnknownElement, Pos: c.Pos(), Element: c.Path()}
-			if sug := ct.names.suggest(c.Name); sug != "" {
+			if sug := ct.suggest(c.Name); sug != "" {
 				p.Suggestion = sug
 				p.Message = fmt.Sprintf("unknown element %q in %s; did you mean %q?", c.Name, ct.Name, sug)
 			} else {
@@ -528,7 +668,13 @@ func (v *schemaValidator) checkEnum(el *Element, fd FieldDef, val string) {
 			return
 		}
 	}
-	if sug := fd.enumNames.suggest(val); sug != "" {
+	var sug string
+	if fd.enumNames != nil {
+		sug = fd.enumNames.suggest(val)
+	} else {
+		sug = didYouMean(val, fd.Enum)
+	}
+	if sug != "" {
 		p.Suggestion = sug
 		p.Message = fmt.Sprintf("invalid value %q for %s; did you mean %q?", val, el.Name, sug)
 	} else {

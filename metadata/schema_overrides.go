@@ -1,15 +1,15 @@
 package metadata
 
-// Hand-kept corrections to the generated schema.json. schema.json says what the
-// Metadata WSDL (as published in @salesforce/types) declares; the entries here say
-// what real files and Salesforce's documentation show beyond that. Every entry
-// cites its source: "ref §N" is a section of ../shared/reference/salesforce-metadata.md,
-// whose source keys (DOC-CA, DOC-OPLCY, WSDL66, T19, PROBE-A, PROBE-B, C:) are
-// explained in its §0.
+// Hand-kept corrections to the generated schema (schema_data.go). The generated
+// schema says what the Metadata WSDL (as published in @salesforce/types)
+// declares; the entries here say what real files and Salesforce's documentation
+// show beyond that. Every entry cites its source: "ref §N" is a section of
+// ../shared/reference/salesforce-metadata.md, whose source keys (DOC-CA,
+// DOC-OPLCY, WSDL66, T19, PROBE-A, PROBE-B, C:) are explained in its §0.
 //
 // NewSchema applies these entries and fails if one names a type or element the
 // generated schema does not have (or, for added elements, already has), so a
-// regenerated schema.json that moves things around is noticed at once.
+// regenerated schema_data.go that moves things around is noticed at once.
 //
 // The data is returned by functions, not held in package variables, so nothing
 // here can be changed at run time.
@@ -35,7 +35,7 @@ type fieldOverride struct {
 	Enum   []string    // when set, the string element takes only these values (kind becomes enum)
 	Format valueFormat // when set, the value must have this syntax
 
-	// Add is true for elements real files contain although schema.json lacks them.
+	// Add is true for elements real files contain although the generated schema lacks them.
 	// AddType is the type of the added element (a simple kind).
 	Add     bool
 	AddType FieldKind

@@ -493,7 +493,8 @@ func TestSchemaSource(t *testing.T) {
 }
 
 // TestTypesTableMatchesSDR checks the suffix/directory table in types.go
-// against the source-deploy-retrieve registry data recorded in schema.json.
+// against the source-deploy-retrieve registry data recorded in the generated
+// schema (schema_data.go).
 func TestTypesTableMatchesSDR(t *testing.T) {
 	s := newTestSchema(t)
 	got := map[Type]rootInfo{}
