@@ -169,6 +169,18 @@ func BenchmarkParse(b *testing.B) {
 				}
 			}
 		})
+		if keep := keptTopLevel(ti.Type); keep != nil {
+			b.Run(string(ti.Type)+"/skim", func(b *testing.B) {
+				// What the loader does: only the top-level elements it reads are built.
+				b.SetBytes(int64(len(src)))
+				b.ReportAllocs()
+				for b.Loop() {
+					if _, err := ParseDocument("x", src, ParseLimits{KeepTopLevel: keep}); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
 		b.Run(string(ti.Type)+"/encoding-xml", func(b *testing.B) {
 			// The general path, which parseFast spares plain files.
 			b.SetBytes(int64(len(src)))
@@ -384,8 +396,16 @@ func fastParseSamples(tb testing.TB) map[string][]byte {
 // compareFastParse checks parseFast against parseXML on src: when the fast
 // parser accepts a document, encoding/xml must accept it too and build the
 // same Document.
+//
+// The same holds when only some top-level elements are built (skimming, as
+// for profiles): the skimmed document is the full one with the other
+// top-level elements dropped, and parseFast accepts exactly the same inputs.
 func compareFastParse(src []byte) (fast bool, err error) {
-	fd := parseFast("f.xml", src, DefaultMaxDepth)
+	fd := parseFast("f.xml", src, DefaultMaxDepth, nil)
+	skim := parseFast("f.xml", src, DefaultMaxDepth, skimKeep)
+	if (fd == nil) != (skim == nil) {
+		return fd != nil, fmt.Errorf("parseFast accepts the document: %v; skimming it: %v", fd != nil, skim != nil)
+	}
 	if fd == nil {
 		return false, nil
 	}
@@ -393,10 +413,24 @@ func compareFastParse(src []byte) (fast bool, err error) {
 	if serr != nil {
 		return true, fmt.Errorf("parseFast accepted a document encoding/xml rejects: %w", serr)
 	}
-	return true, sameDocument(fd, sd)
+	if err := sameDocument(fd, sd); err != nil {
+		return true, err
+	}
+	keepTopLevel(sd, skimKeep)
+	if err := sameDocument(skim, sd); err != nil {
+		return true, fmt.Errorf("skimmed: %w", err)
+	}
+	return true, nil
 }
 
+// skimKeep are the top-level elements a skimmed parse keeps in the parser
+// comparisons: names the samples use at the top level, and those of profiles.
+var skimKeep = []string{"b", "d", "label", "userPermissions"}
+
 func sameDocument(a, b *Document) error {
+	if a.Root == nil || b.Root == nil {
+		return fmt.Errorf("no root")
+	}
 	if a.Path != b.Path || !bytes.Equal(a.Source, b.Source) || !slices.Equal(a.lines, b.lines) {
 		return fmt.Errorf("path, source or line table differ")
 	}

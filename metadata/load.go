@@ -600,7 +600,7 @@ func parseOne(in input, opts Options, scratch *[]byte) parsed {
 	if int64(len(data)) > opts.Limits.MaxFileSize {
 		return fail(ProblemTooLarge, filePos, fmt.Sprintf("file is over the %d-byte limit (--max-file-size); not read", opts.Limits.MaxFileSize))
 	}
-	doc, err := ParseDocument(in.display, data, ParseLimits{MaxDepth: opts.Limits.MaxDepth})
+	doc, err := ParseDocument(in.display, data, ParseLimits{MaxDepth: opts.Limits.MaxDepth, KeepTopLevel: keptTopLevel(in.typ)})
 	if err != nil {
 		var se *SyntaxError
 		if errors.As(err, &se) {
@@ -762,6 +762,18 @@ func forEachParallel(n, workers int, fn func(i int)) {
 		}()
 	}
 	wg.Wait()
+}
+
+// keptTopLevel returns the top-level elements built for a file of type t
+// (nil: all). Profiles and permission sets, often the largest files of a
+// repository, are read only for what holderOf needs, Validate checks
+// (partialRoots) and diagnose looks at (login IP ranges and hours); the rest
+// is skimmed.
+func keptTopLevel(t Type) []string {
+	if t == TypeProfile || t == TypePermissionSet {
+		return []string{"label", "loginHours", "loginIpRanges", "userPermissions"}
+	}
+	return nil
 }
 
 func holderOf(d *Document, p parsed) *PermissionHolder {

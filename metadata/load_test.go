@@ -1020,3 +1020,67 @@ func TestDisplayPath(t *testing.T) {
 		}
 	}
 }
+
+// TestLoadSkimsLargeProfiles: a profile of real-world size (tens of thousands
+// of field permissions) is read for what sfapplint uses — user permissions,
+// label, login IP ranges and hours — without building the rest, and still
+// checked to be well-formed.
+func TestLoadSkimsLargeProfiles(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Profile xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n")
+	b.WriteString("    <!-- sfapplint-disable-next-line baseline/x: inside the skimmed part -->\n")
+	for i := range 40000 {
+		fmt.Fprintf(&b, "    <fieldPermissions>\n        <editable>false</editable>\n        <field>Account.F%05d__c</field>\n        <readable>true</readable>\n    </fieldPermissions>\n", i)
+	}
+	b.WriteString("    <loginIpRanges>\n        <endAddress>10.0.0.255</endAddress>\n        <startAddress>10.0.0.0</startAddress>\n    </loginIpRanges>\n")
+	b.WriteString("    <userLicense>Salesforce</userLicense>\n")
+	b.WriteString("    <userPermissions>\n        <enabled>true</enabled>\n        <name>ApiEnabled</name>\n    </userPermissions>\n</Profile>\n")
+	src := b.String()
+	if len(src) < 4<<20 {
+		t.Fatalf("the profile is only %d bytes", len(src))
+	}
+	root := t.TempDir()
+	writeFile(t, root, "force-app/main/default/profiles/Integration.profile-meta.xml", src)
+	lines := strings.Count(src, "\n")
+
+	p := mustLoad(t, Options{WorkDir: root, Paths: []string{"force-app"}})
+	if len(p.Problems) != 0 || len(p.Holders) != 1 || len(p.Documents) != 1 {
+		t.Fatalf("problems %v, %d holders, %d documents; want none, 1, 1", p.Problems, len(p.Holders), len(p.Documents))
+	}
+	h := p.Holders[0]
+	perm, ok := h.Grants("ApiEnabled")
+	if want := (Pos{File: "force-app/main/default/profiles/Integration.profile-meta.xml", Line: lines - 4, Column: 5}); !ok || perm.Pos != want {
+		t.Errorf("ApiEnabled granted %v at %v, want true at %v", ok, perm.Pos, want)
+	}
+	doc := p.Documents[0]
+	var names []string
+	count := 0
+	var walk func(e *Element)
+	walk = func(e *Element) {
+		count++
+		for _, c := range e.Children {
+			walk(c)
+		}
+	}
+	walk(doc.Root)
+	for _, c := range doc.Root.Children {
+		names = append(names, c.Name)
+	}
+	if diff := cmp.Diff([]string{"loginIpRanges", "userPermissions"}, names); diff != "" {
+		t.Errorf("top-level elements built (-want +got):\n%s", diff)
+	}
+	if count != 7 {
+		t.Errorf("%d elements built, want 7", count)
+	}
+	if len(doc.Comments) != 1 || doc.Comments[0].Next != nil || doc.Comments[0].Pos.Line != 3 {
+		t.Errorf("comments %+v: want the one on line 3, with no next element built", doc.Comments)
+	}
+
+	// Skimmed parts are still checked: a broken tag deep inside is malformed XML.
+	broken := strings.Replace(src, "<field>Account.F20000__c</field>", "<field>Account.F20000__c</feld>", 1)
+	writeFile(t, root, "force-app/main/default/profiles/Integration.profile-meta.xml", broken)
+	p = mustLoad(t, Options{WorkDir: root, Paths: []string{"force-app"}})
+	if len(p.Problems) != 1 || p.Problems[0].Code != ProblemMalformed || p.Problems[0].Pos.Line != 3+5*20000+3 {
+		t.Errorf("problems %v: want one malformed-XML problem on line %d", p.Problems, 3+5*20000+3)
+	}
+}

@@ -148,9 +148,15 @@ type Document struct {
 	lines         []int // byte offsets where each line starts
 }
 
-// ParseLimits bounds what the parser accepts.
+// ParseLimits bounds what the parser accepts and builds.
 type ParseLimits struct {
 	MaxDepth int // maximum element nesting; 0 means DefaultMaxDepth
+	// KeepTopLevel, when not nil, names the only children of the root element
+	// that are built, with their subtrees. The rest of the document is still
+	// checked to be well-formed, and its comments are kept (with Next nil
+	// where the next element was not built), but no Element is made for it:
+	// a 5 MB profile costs a scan, not a hundred thousand elements.
+	KeepTopLevel []string
 }
 
 // DefaultMaxDepth is the deepest element nesting the parser accepts. Salesforce
@@ -177,10 +183,45 @@ func ParseDocument(path string, src []byte, lim ParseLimits) (*Document, error) 
 	// Nearly every metadata file is plain UTF-8 XML that parseFast reads,
 	// several times faster than encoding/xml; everything else, and every
 	// error, goes through encoding/xml.
-	if doc := parseFast(path, src, maxDepth); doc != nil {
+	if doc := parseFast(path, src, maxDepth, lim.KeepTopLevel); doc != nil {
 		return doc, nil
 	}
-	return parseXML(path, src, maxDepth)
+	doc, err := parseXML(path, src, maxDepth)
+	if err != nil {
+		return nil, err
+	}
+	if lim.KeepTopLevel != nil {
+		keepTopLevel(doc, lim.KeepTopLevel)
+	}
+	return doc, nil
+}
+
+// keepTopLevel drops the children of the root element whose names are not in
+// keep, as parseFast does when it is given keep: comments whose next element
+// is dropped (or inside a dropped subtree) lose it.
+func keepTopLevel(doc *Document, keep []string) {
+	root := doc.Root
+	kept := root.Children[:0:0]
+	dropped := map[*Element]bool{}
+	for _, c := range root.Children {
+		if slices.Contains(keep, c.Name) {
+			kept = append(kept, c)
+		} else {
+			dropped[c] = true
+		}
+	}
+	if len(dropped) == 0 {
+		return
+	}
+	root.Children = kept
+	for i := range doc.Comments {
+		for e := doc.Comments[i].Next; e != nil; e = e.Parent {
+			if dropped[e] {
+				doc.Comments[i].Next = nil
+				break
+			}
+		}
+	}
 }
 
 // parseXML is ParseDocument through encoding/xml: any input, exact errors.
@@ -555,7 +596,11 @@ func orig(out, src []byte) []byte {
 // the file with encoding/xml, which also words every error. For what it
 // accepts, the Document is exactly the one parseXML builds (a differential
 // test and fuzz target in bench_test.go hold it to that).
-func parseFast(path string, src []byte, maxDepth int) *Document {
+//
+// With keep (see ParseLimits.KeepTopLevel), children of the root with other
+// names are skimmed: checked like the rest, but no Element is built for them
+// or anything inside them.
+func parseFast(path string, src []byte, maxDepth int, keep []string) *Document {
 	doc := &Document{Path: path, Source: src, lines: lineStarts(src)}
 	names, ok := internPool.Get().(*internTable)
 	if !ok {
@@ -582,11 +627,21 @@ func parseFast(path string, src []byte, maxDepth int) *Document {
 		names.scratch, names.kids = text[:0], kids[:0]
 	}()
 	// Elements are allocated in one block, sized by the number of tags (every
-	// element ends with "</" or "/>"), and so are the Children slices.
-	tags := bytes.Count(src, []byte("</")) + bytes.Count(src, []byte("/>")) + 1
+	// element ends with "</" or "/>"), and so are the Children slices. A
+	// large skimmed document builds few of its elements: it grows blocks as
+	// needed instead.
+	tags := 64
+	if keep == nil || len(src) <= 16<<10 {
+		tags = bytes.Count(src, []byte("</")) + bytes.Count(src, []byte("/>")) + 1
+	}
 	slab := make([]Element, 0, tags)
 	kidPtrs := make([]*Element, 0, tags-1)
-	var pending []int // indexes into doc.Comments waiting for their next sibling
+	// skipped holds the name offsets of the open elements being skimmed
+	// (inside a top-level child that keep does not name).
+	var skippedBuf [16][2]int
+	skipped := skippedBuf[:0]
+	rootSkimmed := false // the root has a skimmed child, so it has no text of its own
+	var pending []int    // indexes into doc.Comments waiting for their next sibling
 	pendingDepth := -1
 	// pos computes positions incrementally: offsets only grow.
 	line, lineStart := 0, 0
@@ -615,12 +670,14 @@ func parseFast(path string, src []byte, maxDepth int) *Document {
 					if len(stack) == 0 {
 						return nil
 					}
-					text = append(text, src[i:j]...)
 					r, size := predefinedEntity(src[j:])
 					if size == 0 {
 						return nil
 					}
-					text = append(text, r)
+					if len(skipped) == 0 {
+						text = append(text, src[i:j]...)
+						text = append(text, r)
+					}
 					j += size
 					i = j
 					continue
@@ -643,7 +700,7 @@ func parseFast(path string, src []byte, maxDepth int) *Document {
 				if len(bytes.TrimLeft(src[i:j], " \t\n")) > 0 {
 					return nil // text outside the root element
 				}
-			} else {
+			} else if len(skipped) == 0 {
 				text = append(text, src[i:j]...)
 			}
 			i = j
@@ -665,6 +722,15 @@ func parseFast(path string, src []byte, maxDepth int) *Document {
 				return nil
 			}
 			j++
+			if k := len(skipped); k > 0 {
+				if !bytes.Equal(name, src[skipped[k-1][0]:skipped[k-1][1]]) {
+					return nil
+				}
+				skipped = skipped[:k-1]
+				text = text[:0]
+				i = j
+				continue
+			}
 			el := stack[len(stack)-1]
 			if string(name) != el.Name {
 				return nil
@@ -683,7 +749,7 @@ func parseFast(path string, src []byte, maxDepth int) *Document {
 				kids = kids[:mark]
 			}
 			el.ContentEnd, el.EndOffset = i, j
-			if len(el.Children) == 0 {
+			if len(el.Children) == 0 && !(rootSkimmed && el == doc.Root) {
 				el.Text = names.text(text)
 			}
 			text = text[:0]
@@ -705,12 +771,15 @@ func parseFast(path string, src []byte, maxDepth int) *Document {
 			}
 			end := i + 4 + k + 3
 			doc.Comments = append(doc.Comments, Comment{Text: string(body), Pos: pos(i), Offset: i, End: end})
+			i = end
+			if len(skipped) > 0 {
+				continue // nothing inside a skimmed element is built: no next element
+			}
 			if pendingDepth != len(stack) {
 				pending = pending[:0]
 			}
 			pending = append(pending, len(doc.Comments)-1)
 			pendingDepth = len(stack)
-			i = end
 		case '?':
 			return nil
 		default: // start tag
@@ -776,8 +845,20 @@ func parseFast(path string, src []byte, maxDepth int) *Document {
 				space, declared = names.str(src[k+1:v]), true
 				j = v + 1
 			}
-			if len(stack) >= maxDepth {
+			if len(stack)+len(skipped) >= maxDepth {
 				return nil
+			}
+			if len(skipped) > 0 || keep != nil && len(stack) == 1 && !slices.Contains(keep, string(name)) {
+				// Skimmed: a comment waiting for its next element loses it.
+				pending, pendingDepth = pending[:0], -1
+				rootSkimmed = true
+				text = text[:0]
+				if !selfClosing {
+					start := i + 1
+					skipped = append(skipped, [2]int{start, start + len(name)})
+				}
+				i = j
+				continue
 			}
 			if len(slab) == cap(slab) {
 				slab = make([]Element, 0, 16)
@@ -814,7 +895,7 @@ func parseFast(path string, src []byte, maxDepth int) *Document {
 			i = j
 		}
 	}
-	if len(stack) > 0 || doc.Root == nil {
+	if len(stack) > 0 || len(skipped) > 0 || doc.Root == nil {
 		return nil
 	}
 	return doc

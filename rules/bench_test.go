@@ -81,7 +81,7 @@ func BenchmarkLoadBuiltinCatalog(b *testing.B) {
 // expansion to placeholderRE, which pack validation uses.
 func TestReplacePlaceholdersMatchesRegexp(t *testing.T) {
 	for _, s := range []string{"", "plain", "${app}", "a ${app} b ${params.x}", "${", "${a", "}${a}}", "${a${b}", "$${a}", "${}x", "${a}${b}", "x${a}y${b"} {
-		want := placeholderRE.ReplaceAllStringFunc(s, func(m string) string { return "<" + m[2:len(m)-1] + ">" })
+		want := placeholderRE().ReplaceAllStringFunc(s, func(m string) string { return "<" + m[2:len(m)-1] + ">" })
 		got := replacePlaceholders(s, func(name string) string { return "<" + name + ">" })
 		if got != want {
 			t.Errorf("replacePlaceholders(%q) = %q, want %q", s, got, want)

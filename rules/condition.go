@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"gopkg.in/yaml.v3"
 
@@ -289,12 +290,12 @@ func scalar(n *yaml.Node, le *loadErrors) string {
 	return n.Value
 }
 
-var placeholderRE = regexp.MustCompile(`\$\{([^}]*)\}`)
+var placeholderRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\$\{([^}]*)\}`) })
 
 // checkPlaceholders reports ${...} references to undeclared parameters.
 func checkPlaceholders(values []string, params map[string]*Param, n *yaml.Node, le *loadErrors) {
 	for _, v := range values {
-		for _, m := range placeholderRE.FindAllStringSubmatch(v, -1) {
+		for _, m := range placeholderRE().FindAllStringSubmatch(v, -1) {
 			name, ok := strings.CutPrefix(m[1], "params.")
 			if !ok {
 				if m[1] == "app" || m[1] == "found" || m[1] == "expected" {

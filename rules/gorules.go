@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/sfapplint/sfapplint/metadata"
 )
@@ -248,7 +249,7 @@ func BuiltinGoRules() GoRuleSet {
 
 // lineNumbers matches line and column numbers in messages, which must not
 // reach fingerprints.
-var lineNumbers = regexp.MustCompile(`\b(line|column|col)s? \d+|\d+:\d+`)
+var lineNumbers = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\b(line|column|col)s? \d+|\d+:\d+`) })
 
 // problemRule maps a metadata problem code to its Go rule.
 type problemRule struct {
@@ -297,7 +298,7 @@ func problemRules() []*GoRule {
 						msg += " (allowed: " + strings.Join(prob.Allowed, ", ") + ")"
 					}
 					p.Report(Diagnostic{App: prob.App, File: prob.Pos.File, Line: max(prob.Pos.Line, 1), Column: max(prob.Pos.Column, 1),
-						Key: prob.Element + "\x00" + lineNumbers.ReplaceAllString(prob.Message, "#"), Message: msg, Expected: prob.Suggestion})
+						Key: prob.Element + "\x00" + lineNumbers().ReplaceAllString(prob.Message, "#"), Message: msg, Expected: prob.Suggestion})
 				}
 			},
 		})

@@ -60,7 +60,7 @@ func PackSchema(goRules GoRuleSet) map[string]any {
 			},
 		},
 	}
-	kebab := obj{"type": "string", "pattern": idRE.String()}
+	kebab := obj{"type": "string", "pattern": idRE().String()}
 	rule := obj{
 		"type":                 "object",
 		"additionalProperties": false,

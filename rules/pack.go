@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"gopkg.in/yaml.v3"
 
@@ -105,7 +106,7 @@ type FixSpec struct {
 	Value string
 }
 
-var idRE = regexp.MustCompile(`^[a-z][a-z0-9]*(-[a-z0-9]+)*$`)
+var idRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z][a-z0-9]*(-[a-z0-9]+)*$`) })
 
 // LoadPack parses a pack from YAML. file names the source in errors. goRules
 // resolves `go:` references. Every mistake is reported, each with file:line:column.
@@ -143,7 +144,7 @@ func LoadPack(file string, r io.Reader, goRules GoRuleSet) (*Pack, error) {
 		switch k.Value {
 		case "id":
 			p.ID = scalar(v, le)
-			if !idRE.MatchString(p.ID) {
+			if !idRE().MatchString(p.ID) {
 				le.add(v, "pack id %q must be lower-case kebab-case", p.ID)
 			}
 		case "title":
@@ -256,7 +257,7 @@ func parseParams(p *Pack, n *yaml.Node, le *loadErrors) {
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		name := k.Value
-		if !idRE.MatchString(name) {
+		if !idRE().MatchString(name) {
 			le.add(k, "parameter name %q must be lower-case kebab-case", name)
 		}
 		if _, dup := p.Params[name]; dup || name == "app" {
@@ -334,7 +335,7 @@ func parseManual(p *Pack, n *yaml.Node, le *loadErrors) {
 			"explains":    func(x *yaml.Node) { m.Explains = stringList(x, le) },
 			"docs":        func(x *yaml.Node) { m.Docs = scalar(x, le) },
 		})
-		if !idRE.MatchString(m.ID) || m.Title == "" {
+		if !idRE().MatchString(m.ID) || m.Title == "" {
 			le.add(item, "a manual check needs a kebab-case id and a title")
 		}
 		p.Manual = append(p.Manual, m)
@@ -415,7 +416,7 @@ func parseRules(p *Pack, n *yaml.Node, goRules GoRuleSet, le *loadErrors) {
 				checkPlaceholders([]string{rem}, p.Params, item, le)
 			}
 		}
-		if r.ID != "" && !idRE.MatchString(r.ID) {
+		if r.ID != "" && !idRE().MatchString(r.ID) {
 			le.add(item, "rule id %q must be lower-case kebab-case", r.ID)
 		}
 		if prev, dup := ids[r.ID]; dup && r.ID != "" {

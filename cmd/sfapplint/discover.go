@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -411,13 +412,13 @@ func printEffectiveConfig(w io.Writer, st *setup, pf *packFlags, format string) 
 
 func displayPath(wd, p string) string {
 	// p may end in :LINE or :LINE:COLUMN (a config origin).
-	if m := positionSuffix.FindStringIndex(p); m != nil && m[0] > 0 {
+	if m := positionSuffix().FindStringIndex(p); m != nil && m[0] > 0 {
 		return metadata.DisplayPath(wd, p[:m[0]]) + p[m[0]:]
 	}
 	return metadata.DisplayPath(wd, p)
 }
 
-var positionSuffix = regexp.MustCompile(`(:\d+){1,2}$`)
+var positionSuffix = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(:\d+){1,2}$`) })
 
 func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)

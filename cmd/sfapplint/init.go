@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/spf13/cobra"
 
@@ -78,10 +79,10 @@ Support; prefer External Client Apps.`,
 	return cmd
 }
 
-var apiNameRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]*$`)
+var apiNameRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]*$`) })
 
 func validAPIName(n string) bool {
-	return apiNameRE.MatchString(n) && !strings.Contains(n, "__") && !strings.HasSuffix(n, "_") && len(n) <= 80
+	return apiNameRE().MatchString(n) && !strings.Contains(n, "__") && !strings.HasSuffix(n, "_") && len(n) <= 80
 }
 
 // plannedFile is one file of an app being written.

@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	"gopkg.in/yaml.v3"
 
@@ -190,8 +191,8 @@ func (l *loader) add(n *yaml.Node, format string, args ...any) {
 }
 
 var (
-	entryIDRE = regexp.MustCompile(`^E\d\d$`)
-	causeIDRE = regexp.MustCompile(`^[a-z][a-z0-9]*(-[a-z0-9]+)*$`)
+	entryIDRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^E\d\d$`) })
+	causeIDRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z][a-z0-9]*(-[a-z0-9]+)*$`) })
 	staticSet = []string{"yes", "partly", "no"}
 	needsSet  = []string{"holders"}
 )
@@ -343,7 +344,7 @@ func (l *loader) entries(c *Catalogue, n *yaml.Node) {
 			"sources": func(x *yaml.Node) { e.Sources = l.list(x) },
 			"causes":  func(x *yaml.Node) { causesNode = x },
 		}, "id", "title", "meaning", "flows", "static", "causes")
-		if !entryIDRE.MatchString(e.ID) {
+		if !entryIDRE().MatchString(e.ID) {
 			l.add(item, "entry id %q must be E followed by two digits", e.ID)
 		}
 		if prev, dup := c.byID[e.ID]; dup && e.ID != "" {
@@ -419,7 +420,7 @@ func (l *loader) causes(e *Entry, n *yaml.Node) {
 			"same-as":     func(x *yaml.Node) { c.SameAs, sameNode = l.list(x), x },
 			"docs":        func(x *yaml.Node) { c.Docs = l.scalar(x) },
 		}, "id", "title")
-		if !causeIDRE.MatchString(c.ID) {
+		if !causeIDRE().MatchString(c.ID) {
 			l.add(item, "cause id %q must be lower-case kebab-case", c.ID)
 		}
 		if prev, dup := seen[c.ID]; dup {

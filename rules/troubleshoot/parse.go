@@ -137,7 +137,7 @@ func ParseError(text string) ParsedError {
 		p.Shape = ShapeURL
 	default:
 		rest := s
-		if urlTokenRE.MatchString(s) && (p.Params != nil || p.Host != "") {
+		if urlTokenRE().MatchString(s) && (p.Params != nil || p.Host != "") {
 			// An address without an error (the authorization request itself):
 			// keep its parameters and read the rest of the text, if any.
 			rest = strings.TrimSpace(stripURLs(s))
@@ -431,20 +431,22 @@ func firstField(s string) string {
 }
 
 // urlTokenRE finds address-like tokens: with a scheme, a path with a query, or a bare query.
-var urlTokenRE = regexp.MustCompile(`(?i)(?:[a-z][a-z0-9+.-]*://[^\s"'<>` + "`" + `]+|(?:^|[\s"'(<])/[^\s"'<>` + "`" + `]*[?#][^\s"'<>` + "`" + `]+|(?:^|[\s"'(<])[?#][^\s"'<>` + "`" + `]*=[^\s"'<>` + "`" + `]*)`)
+var urlTokenRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)(?:[a-z][a-z0-9+.-]*://[^\s"'<>` + "`" + `]+|(?:^|[\s"'(<])/[^\s"'<>` + "`" + `]*[?#][^\s"'<>` + "`" + `]+|(?:^|[\s"'(<])[?#][^\s"'<>` + "`" + `]*=[^\s"'<>` + "`" + `]*)`)
+})
 
 // descTailRE matches an address whose last parameter is the error description.
-var descTailRE = regexp.MustCompile(`(?i)[?&#]error_description=[^&#]*$`)
+var descTailRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)[?&#]error_description=[^&#]*$`) })
 
 // parseURLs reads the error from the addresses in s. Request parameters found
 // along the way are kept even when no address carries an error.
 func parseURLs(p *ParsedError, s string) bool {
-	for _, loc := range urlTokenRE.FindAllStringIndex(s, 16) {
+	for _, loc := range urlTokenRE().FindAllStringIndex(s, 16) {
 		tok := strings.TrimLeft(s[loc[0]:loc[1]], " \t\r\n\"'(<")
 		tok = strings.TrimRight(tok, ".,;)>\"'")
 		// A description pasted with its spaces decoded runs on past the token:
 		// …&error_description=the requested scope is not allowed
-		if descTailRE.MatchString(tok) {
+		if descTailRE().MatchString(tok) {
 			rest := s[loc[1]:]
 			if i := strings.IndexAny(rest, "\r\n&"); i >= 0 {
 				rest = rest[:i]
@@ -461,7 +463,7 @@ func parseURLs(p *ParsedError, s string) bool {
 // collectParams keeps the OAuth request parameters of every address in s
 // (the authorization request pasted next to the error).
 func collectParams(p *ParsedError, s string) {
-	for _, tok := range urlTokenRE.FindAllString(s, 16) {
+	for _, tok := range urlTokenRE().FindAllString(s, 16) {
 		tok = strings.TrimLeft(tok, " \t\r\n\"'(<")
 		var tmp ParsedError
 		readURL(&tmp, strings.TrimRight(tok, ".,;)>\"'"), 0)
@@ -475,7 +477,7 @@ func collectParams(p *ParsedError, s string) {
 }
 
 func stripURLs(s string) string {
-	return urlTokenRE.ReplaceAllString(s, " ")
+	return urlTokenRE().ReplaceAllString(s, " ")
 }
 
 // readURL reads one address: query and fragment, decoded; it follows
