@@ -85,6 +85,19 @@ func runDiagnose(ctx context.Context, s *Streams, args []string, opts *diagnoseO
 	if opts.errGiven && strings.TrimSpace(text) == "" {
 		return usageErrorf("--error is empty: give the error code, message, address, JSON body or CLI line you saw (or - to read it from standard input)")
 	}
+	// The error catalogue (YAML) is parsed while the packs and the project
+	// load. nil: its references to built-in rules are checked by its tests
+	// (TestLoadBuiltinCatalogue); here they would cost a parse of every
+	// vendor pack on every run.
+	type loadedCatalogue struct {
+		cat *troubleshoot.Catalogue
+		err error
+	}
+	catDone := make(chan loadedCatalogue, 1)
+	go func() {
+		cat, err := troubleshoot.LoadBuiltin(nil)
+		catDone <- loadedCatalogue{cat, err}
+	}()
 	st, err := resolveSetup(s, &opts.pack)
 	if err != nil {
 		return err
@@ -101,15 +114,16 @@ func runDiagnose(ctx context.Context, s *Streams, args []string, opts *diagnoseO
 			st.run.Packs = append([]*rules.Pack{b}, st.run.Packs...)
 		}
 	}
-	cat, err := troubleshoot.LoadBuiltin(st.catalog)
-	if err != nil {
-		return fmt.Errorf("built-in error catalogue: %w", err)
-	}
 	var ignore func(string) bool
 	if st.config != nil {
 		ignore = st.config.IgnoreFunc(st.wd)
 	}
 	proj, err := load(ctx, s, args, &opts.inputs, ignore)
+	loaded := <-catDone
+	if loaded.err != nil {
+		return fmt.Errorf("built-in error catalogue: %w", loaded.err)
+	}
+	cat := loaded.cat
 	if err != nil {
 		return err
 	}
