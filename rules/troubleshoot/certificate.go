@@ -17,24 +17,12 @@ type validity struct {
 // The certificate structure of RFC 5280, section 4.1, read with encoding/asn1
 // only as far as the validity. crypto/x509 would do it too, but it imports
 // package net, and with it cgo and the whole certificate stack: about 4 ms of
-// start-up for every run, for two dates.
+// start-up for every run, for two dates. Like crypto/x509, what follows the
+// validity inside the to-be-signed part is not looked at.
 type certificateASN1 struct {
-	TBS                tbsCertificateASN1
+	TBS                asn1.RawValue
 	SignatureAlgorithm asn1.RawValue
 	Signature          asn1.BitString
-}
-
-type tbsCertificateASN1 struct {
-	Version         int `asn1:"optional,explicit,default:0,tag:0"`
-	SerialNumber    asn1.RawValue
-	Signature       asn1.RawValue
-	Issuer          asn1.RawValue
-	Validity        validity
-	Subject         asn1.RawValue
-	PublicKey       asn1.RawValue
-	IssuerUniqueID  asn1.BitString `asn1:"optional,tag:1"`
-	SubjectUniqueID asn1.BitString `asn1:"optional,tag:2"`
-	Extensions      asn1.RawValue  `asn1:"optional,explicit,tag:3"`
 }
 
 // parseCertificate reads a certificate as metadata holds it: base64 DER
@@ -55,10 +43,38 @@ func parseCertificate(text string) (validity, error) {
 			return validity{}, errors.New("not base64")
 		}
 	}
+	notCert := errors.New("not an X.509 certificate")
 	var c certificateASN1
 	rest, err := asn1.Unmarshal(der, &c)
-	if err != nil || len(rest) > 0 || c.TBS.SerialNumber.Tag != asn1.TagInteger || c.TBS.Version < 0 || c.TBS.Version > 2 {
-		return validity{}, errors.New("not an X.509 certificate")
+	if err != nil || len(rest) > 0 || c.TBS.Class != asn1.ClassUniversal || c.TBS.Tag != asn1.TagSequence {
+		return validity{}, notCert
 	}
-	return c.TBS.Validity, nil
+	// TBSCertificate: [0] EXPLICIT version DEFAULT v1, serialNumber,
+	// signature, issuer, validity, ...
+	tbs := c.TBS.Bytes
+	next := func(class, tag int) (asn1.RawValue, bool) {
+		var v asn1.RawValue
+		r, err := asn1.Unmarshal(tbs, &v)
+		if err != nil || v.Class != class || v.Tag != tag {
+			return v, false
+		}
+		tbs = r
+		return v, true
+	}
+	if v, ok := next(asn1.ClassContextSpecific, 0); ok {
+		var version int
+		if r, err := asn1.Unmarshal(v.Bytes, &version); err != nil || len(r) > 0 || version < 0 || version > 2 {
+			return validity{}, notCert
+		}
+	}
+	for _, tag := range []int{asn1.TagInteger, asn1.TagSequence, asn1.TagSequence} { // serial, signature, issuer
+		if _, ok := next(asn1.ClassUniversal, tag); !ok {
+			return validity{}, notCert
+		}
+	}
+	var val validity
+	if _, err := asn1.Unmarshal(tbs, &val); err != nil {
+		return validity{}, notCert
+	}
+	return val, nil
 }
