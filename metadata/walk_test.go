@@ -40,16 +40,7 @@ func runWalker(walker func(*treeWalk, string), wd, root string, opts Options) wa
 func hostileTree(t *testing.T) string {
 	t.Helper()
 	root := t.TempDir()
-	write := func(rel, body string) {
-		t.Helper()
-		p := filepath.Join(root, filepath.FromSlash(rel))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	write := func(rel, body string) { writeFile(t, root, rel, body) }
 	link := func(target, rel string) {
 		t.Helper()
 		if err := os.Symlink(target, filepath.Join(root, filepath.FromSlash(rel))); err != nil {
