@@ -24,8 +24,8 @@ type packFlags struct {
 }
 
 func (f *packFlags) register(cmd *cobra.Command) {
-	cmd.Flags().StringArrayVarP(&f.packs, "pack", "p", nil, "pack to run: a built-in id or a YAML file (repeatable; default: the config's packs, else baseline)")
-	cmd.Flags().StringArrayVar(&f.params, "param", nil, "pack parameter PACK.NAME=VALUE (repeatable)")
+	stringArrayVarP(cmd.Flags(), &f.packs, "pack", "p", "pack to run: a built-in id or a YAML file (repeatable; default: the config's packs, else baseline)")
+	stringArrayVarP(cmd.Flags(), &f.params, "param", "", "pack parameter PACK.NAME=VALUE (repeatable)")
 	cmd.Flags().StringVarP(&f.configFile, "config", "c", "", "config file (default: .sfapplint.yaml found from the working directory upwards)")
 	cmd.Flags().BoolVar(&f.noConfig, "no-config", false, "ignore any .sfapplint.yaml")
 }
@@ -205,7 +205,7 @@ Exit status: 0 when no finding is at or above --fail-on (default error),
 	opts.pack.register(cmd)
 	opts.inputs.register(cmd.Flags())
 	cmd.Flags().StringVarP(&opts.format, "format", "f", "text", "output format on stdout: "+strings.Join(report.Formats(), ", "))
-	cmd.Flags().StringArrayVarP(&opts.outputs, "output", "o", nil, "also write FORMAT=PATH (repeatable), e.g. sarif=results.sarif")
+	stringArrayVarP(cmd.Flags(), &opts.outputs, "output", "o", "also write FORMAT=PATH (repeatable), e.g. sarif=results.sarif")
 	cmd.Flags().StringVar(&opts.failOn, "fail-on", "", "lowest severity that fails the run: error, warning, note or never (default error)")
 	cmd.Flags().StringVar(&opts.baseline, "baseline", "", "report only findings not recorded in this baseline file (default: the config's baseline)")
 	cmd.Flags().StringVar(&opts.writeBaseline, "write-baseline", "", "record today's findings in this baseline file and exit 0")

@@ -101,7 +101,7 @@ func newRulesCmd(s *Streams) *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVarP(&format, "format", "f", "text", "output format: text or json")
-	cmd.Flags().StringArrayVarP(&packs, "pack", "p", nil, "only these packs (repeatable)")
+	stringArrayVarP(cmd.Flags(), &packs, "pack", "p", "only these packs (repeatable)")
 	return cmd
 }
 

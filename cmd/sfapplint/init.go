@@ -74,7 +74,7 @@ Support; prefer External Client Apps.`,
 	f.StringVar(&opts.typ, "type", "eca", "kind of app: eca (External Client App) or connectedapp")
 	f.StringVar(&opts.dir, "dir", "", "directory to write into (default: the SFDX project's default package, main/default)")
 	f.StringVar(&opts.contactEmail, "contact-email", "", "contact e-mail of the app (default: a placeholder to replace)")
-	f.StringArrayVar(&opts.callbacks, "callback", nil, "callback URL (repeatable), when the pack does not name one")
+	stringArrayVarP(f, &opts.callbacks, "callback", "", "callback URL (repeatable), when the pack does not name one")
 	f.BoolVar(&opts.force, "force", false, "overwrite existing files")
 	return cmd
 }
