@@ -327,7 +327,7 @@ func readFile(path string, limit int64, scratch *[]byte) ([]byte, error) {
 	defer func() { _ = syscall.Close(fd) }() // read-only: nothing to flush
 	buf := *scratch
 	if len(buf) == 0 {
-		buf = make([]byte, 32<<10)
+		buf = make([]byte, 8<<10) // app files are a few KB; a larger file grows it
 	}
 	n := 0
 	statted := false
@@ -335,14 +335,19 @@ func readFile(path string, limit int64, scratch *[]byte) ([]byte, error) {
 		if n == len(buf) {
 			// More than a buffer full: ask the size once, so that a huge file is
 			// refused without being read (small files never pay for the stat).
+			grow := len(buf)
 			if !statted {
 				statted = true
-				if st, err := os.Stat(path); err == nil && st.Size() > limit {
+				st, err := os.Stat(path)
+				if err == nil && st.Size() > limit {
 					*scratch = buf
 					return nil, &tooLargeError{size: st.Size()}
 				}
+				if err == nil && st.Size() >= int64(len(buf)) {
+					grow = int(st.Size()) - len(buf) + 512 // the whole file in one step, with room to see its end
+				}
 			}
-			buf = append(buf, make([]byte, len(buf))...)
+			buf = append(buf, make([]byte, grow)...)
 		}
 		end := int64(len(buf))
 		if end > limit+1 {

@@ -96,7 +96,7 @@ func Write(w io.Writer, format string, in Input) error {
 	// Streamed through a buffer of fixed size: a large report is never held
 	// whole in memory (callers that need it whole, to write a file
 	// atomically, pass a bytes.Buffer).
-	bw := bufio.NewWriterSize(w, 64<<10)
+	bw := bufio.NewWriterSize(w, 16<<10)
 	if err := render(bw, in); err != nil {
 		return fmt.Errorf("rendering %s report: %w", format, err)
 	}
