@@ -311,8 +311,10 @@ func (e *tooLargeError) Error() string { return "file over the size limit" }
 const rawReads = runtime.GOOS != "windows" && runtime.GOOS != "plan9" && runtime.GOOS != "js" && runtime.GOOS != "wasip1"
 
 // readFile reads at most limit bytes of the file at path into a new slice of
-// exactly the file's length, using scratch as the read buffer: open, read
-// until EOF, close. A longer file is a *tooLargeError, read no further.
+// exactly the file's length: open, read until EOF, close. A small file is read
+// into scratch (the worker's buffer, kept small) and copied out; a larger one
+// into a buffer of its size, which is returned as it is. A longer file is a
+// *tooLargeError, read no further.
 func readFile(path string, limit int64, scratch *[]byte) ([]byte, error) {
 	if !rawReads {
 		return readFileOS(path, limit)
@@ -327,8 +329,9 @@ func readFile(path string, limit int64, scratch *[]byte) ([]byte, error) {
 	defer func() { _ = syscall.Close(fd) }() // read-only: nothing to flush
 	buf := *scratch
 	if len(buf) == 0 {
-		buf = make([]byte, 8<<10) // app files are a few KB; a larger file grows it
+		buf = make([]byte, 8<<10) // app files are a few KB; a larger file gets its own buffer
 	}
+	small := buf
 	n := 0
 	statted := false
 	for int64(n) <= limit {
@@ -340,7 +343,7 @@ func readFile(path string, limit int64, scratch *[]byte) ([]byte, error) {
 				statted = true
 				st, err := os.Stat(path)
 				if err == nil && st.Size() > limit {
-					*scratch = buf
+					*scratch = small
 					return nil, &tooLargeError{size: st.Size()}
 				}
 				if err == nil && st.Size() >= int64(len(buf)) {
@@ -358,7 +361,7 @@ func readFile(path string, limit int64, scratch *[]byte) ([]byte, error) {
 			continue
 		}
 		if err != nil {
-			*scratch = buf
+			*scratch = small
 			return nil, &fs.PathError{Op: "read", Path: path, Err: err}
 		}
 		if m <= 0 {
@@ -366,9 +369,15 @@ func readFile(path string, limit int64, scratch *[]byte) ([]byte, error) {
 		}
 		n += m
 	}
-	*scratch = buf
 	if int64(n) > limit {
+		*scratch = small
 		return nil, tooLarge(path)
+	}
+	if len(buf) > len(small) {
+		// Grown for this file (a profile of megabytes): hand the buffer over
+		// instead of copying it, and keep the small one for the next file.
+		*scratch = small
+		return buf[:n:n], nil
 	}
 	return bytes.Clone(buf[:n]), nil
 }
