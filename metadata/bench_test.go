@@ -102,6 +102,32 @@ func TestSynthProjectLoads(t *testing.T) {
 	}
 }
 
+// TestSynthLargeProfiles: the large profiles load as holders that grant API
+// Enabled, without problems, and are as big as promised.
+func TestSynthLargeProfiles(t *testing.T) {
+	_, root := synthProject(t, 2, 0)
+	if err := synth.LargeProfiles(root, 3, 2000); err != nil {
+		t.Fatal(err)
+	}
+	proj := mustLoad(t, Options{WorkDir: root})
+	large := 0
+	for _, h := range proj.Holders {
+		if !strings.HasPrefix(h.Name, "Large_") {
+			continue
+		}
+		large++
+		if _, ok := h.Grants("ApiEnabled"); !ok {
+			t.Errorf("%s does not grant ApiEnabled", h.Name)
+		}
+		if n := len(h.Doc.Source); n < 2000*140 {
+			t.Errorf("%s is %d bytes, want about %d", h.Name, n, 2000*150)
+		}
+	}
+	if large != 3 || len(proj.Problems) != 0 {
+		t.Errorf("%d large profiles, problems %v; want 3 and none", large, proj.Problems)
+	}
+}
+
 // BenchmarkDiscover walks the package directory and classifies every file by
 // name, opening none. ns/file is per file in the tree, app or not.
 func BenchmarkDiscover(b *testing.B) {

@@ -53,17 +53,22 @@ func appBytes(root string) int64 {
 
 func BenchmarkCheck(b *testing.B) {
 	for _, sz := range []struct {
-		name         string
-		apps, others int
-		format       string
+		name          string
+		apps, others  int
+		format        string
+		largeProfiles int // extra profiles of 15,000 field permissions (2.3 MB) each
 	}{
-		{"pre-commit/apps=1", 1, 0, "text"},
-		{"apps=2000/others=20000", 2000, 20000, "json"},
-		{"apps=2000/others=20000/sarif", 2000, 20000, "sarif"},
-		{"apps=10000/others=50000", 10000, 50000, "json"},
+		{"pre-commit/apps=1", 1, 0, "text", 0},
+		{"pre-commit/apps=1/large-profiles=20", 1, 0, "text", 20},
+		{"apps=2000/others=20000", 2000, 20000, "json", 0},
+		{"apps=2000/others=20000/sarif", 2000, 20000, "sarif", 0},
+		{"apps=10000/others=50000", 10000, 50000, "json", 0},
 	} {
 		b.Run(sz.name, func(b *testing.B) {
 			dir := synthProject(b, sz.apps, sz.others)
+			if err := synth.LargeProfiles(dir, sz.largeProfiles, 15000); err != nil {
+				b.Fatal(err)
+			}
 			b.SetBytes(appBytes(dir))
 			var stderr bytes.Buffer
 			s := &Streams{In: strings.NewReader(""), Out: io.Discard, ErrOut: &stderr, WorkDir: dir}

@@ -498,6 +498,31 @@ func (g *gen) permSets(n int) {
 	}
 }
 
+// LargeProfiles adds n profiles of the size a full retrieval of a big org
+// gives (fields field permissions each, ~150 bytes apiece: 15,000 make
+// 2.3 MB) to the project in dir, each granting API Enabled at its end.
+// Names do not collide with Generate's.
+func LargeProfiles(dir string, n, fields int) error {
+	if n < 0 || fields < 0 {
+		return fmt.Errorf("synth: negative size (profiles %d, fields %d)", n, fields)
+	}
+	w := newWriter()
+	for k := 0; k < n; k++ {
+		var b strings.Builder
+		b.Grow(fields*150 + 512)
+		b.WriteString(xmlDecl)
+		b.WriteString(`<Profile xmlns="http://soap.sforce.com/2006/04/metadata">` + "\n")
+		for j := 0; j < fields; j++ {
+			fmt.Fprintf(&b, "    <fieldPermissions>\n        <editable>%s</editable>\n        <field>%s.Field_%05d__c</field>\n        <readable>true</readable>\n    </fieldPermissions>\n", tf(j%3 == 0), objects[j%len(objects)], j)
+		}
+		b.WriteString("    <userLicense>Salesforce</userLicense>\n")
+		b.WriteString("    <userPermissions>\n        <enabled>true</enabled>\n        <name>ApiEnabled</name>\n    </userPermissions>\n")
+		b.WriteString("</Profile>\n")
+		w.add(filepath.Join(dir, "force-app", "main", "default", "profiles", fmt.Sprintf("Large_%03d.profile-meta.xml", k)), b.String())
+	}
+	return w.close()
+}
+
 // profiles writes profiles the size real ones have: hundreds of field and
 // object permissions around a handful of user permissions.
 func (g *gen) profiles(n int) {
