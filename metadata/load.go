@@ -517,18 +517,25 @@ type parsed struct {
 // never depends on scheduling.
 //
 // Inputs go to the workers in batches: one channel operation (and, when a
-// worker sleeps, one wake-up) per batch instead of per file.
+// worker sleeps, one wake-up) per batch instead of per file. Batches start
+// at one file and grow, so that a small project (a pre-commit run, or a few
+// large profiles) still spreads over every worker.
 type parsePool struct {
 	ctx     context.Context
 	jobs    chan []input
 	pending []input
+	sent    int // inputs handed out so far
 	wg      sync.WaitGroup
 	out     [][]parsed // per worker
 }
 
-// parseBatch is how many inputs are handed to a worker at once: enough to
-// make the hand-over cheap, few enough to keep both workers busy on small trees.
+// parseBatch is the most inputs handed to a worker at once: enough to make
+// the hand-over cheap on large trees.
 const parseBatch = 32
+
+// batchLimit is the size of the next batch: 1 for the first 8 inputs, then
+// growing by one every 8 inputs up to parseBatch.
+func (p *parsePool) batchLimit() int { return min(parseBatch, 1+p.sent/8) }
 
 func newParsePool(ctx context.Context, opts Options) *parsePool {
 	workers := opts.Workers
@@ -557,10 +564,10 @@ func (p *parsePool) add(in input) {
 		return
 	}
 	if p.pending == nil {
-		p.pending = make([]input, 0, parseBatch)
+		p.pending = make([]input, 0, p.batchLimit())
 	}
 	p.pending = append(p.pending, in)
-	if len(p.pending) == parseBatch {
+	if len(p.pending) >= p.batchLimit() {
 		p.flush()
 	}
 }
@@ -568,6 +575,7 @@ func (p *parsePool) add(in input) {
 // flush hands the pending inputs to the workers.
 func (p *parsePool) flush() {
 	if len(p.pending) > 0 {
+		p.sent += len(p.pending)
 		p.jobs <- p.pending
 		p.pending = nil
 	}
