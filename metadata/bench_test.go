@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sfapplint/sfapplint/metadata/internal/corpustest"
 	"github.com/sfapplint/sfapplint/metadata/synth"
 )
 
@@ -396,16 +397,13 @@ func fastParseSamples(tb testing.TB) map[string][]byte {
 	for name, s := range hostileDocuments() {
 		out["hostile "+name] = []byte(s)
 	}
-	dirs := []string{filepath.Join("testdata", "load"), filepath.Join("testdata", "hostile"), filepath.Join("..", "..", "shared", "corpus")}
-	if env := os.Getenv("SFAPPLINT_CORPUS"); env != "" {
-		dirs = append(dirs, env)
-	}
+	dirs := []string{filepath.Join("testdata", "load"), filepath.Join("testdata", "hostile"), corpustest.Dir(tb)}
 	_, root := synthProject(tb, 40, 0)
 	dirs = append(dirs, root)
 	for _, dir := range dirs {
 		_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
-				return err // e.g. no corpus here: this directory is skipped
+				return err
 			}
 			if d.IsDir() || !strings.HasSuffix(p, ".xml") && !strings.Contains(filepath.Base(p), ".") {
 				return nil

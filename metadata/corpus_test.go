@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -15,42 +14,9 @@ import (
 	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
-)
 
-// realCorpus returns the directory of real metadata files: $SFAPPLINT_CORPUS
-// (absolute, or relative to the package or the module root), else
-// ../../shared/corpus from this package's directory. The corpus is required.
-func realCorpus(t *testing.T) string {
-	t.Helper()
-	isDir := func(p string) bool {
-		st, err := os.Stat(p)
-		return err == nil && st.IsDir()
-	}
-	abs := func(p string) string {
-		a, err := filepath.Abs(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return a
-	}
-	if env := os.Getenv("SFAPPLINT_CORPUS"); env != "" {
-		candidates := []string{env}
-		if !filepath.IsAbs(env) {
-			candidates = append(candidates, filepath.Join("..", env)) // relative to the module root
-		}
-		for _, c := range candidates {
-			if isDir(c) {
-				return abs(c)
-			}
-		}
-		t.Fatalf("SFAPPLINT_CORPUS=%q is not a directory (tried %v from %s)", env, candidates, abs("."))
-	}
-	p := filepath.Join("..", "..", "shared", "corpus")
-	if !isDir(p) {
-		t.Fatalf("the corpus of real metadata is required: set SFAPPLINT_CORPUS to its directory (the default %s does not exist)", abs(p))
-	}
-	return abs(p)
-}
+	"github.com/sfapplint/sfapplint/metadata/internal/corpustest"
+)
 
 // plainElement is one element as read by a plain encoding/xml pass, independent
 // of ParseDocument.
@@ -195,7 +161,7 @@ func itemStrings(f *Field) []string {
 // TestCorpus loads every repository of the real corpus on its own and checks the
 // model against an independent encoding/xml reading of the same files.
 func TestCorpus(t *testing.T) {
-	root := realCorpus(t)
+	root := corpustest.Dir(t)
 	entries, err := os.ReadDir(root)
 	if err != nil {
 		t.Fatal(err)

@@ -12,6 +12,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/sfapplint/sfapplint/metadata/internal/corpustest"
 )
 
 func newTestSchema(t testing.TB) *Schema {
@@ -605,44 +607,6 @@ func TestNumberSyntax(t *testing.T) {
 	}
 }
 
-// corpusDir returns the directory of real metadata files: $SFAPPLINT_CORPUS, or
-// ../shared/corpus next to the repository.
-func corpusDir(t *testing.T) string {
-	t.Helper()
-	wd, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	root := wd
-	for {
-		if _, err := os.Stat(filepath.Join(root, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(root)
-		if parent == root {
-			t.Fatalf("no go.mod above %s", wd)
-		}
-		root = parent
-	}
-	isDir := func(p string) bool {
-		st, err := os.Stat(p)
-		return err == nil && st.IsDir()
-	}
-	if env := os.Getenv("SFAPPLINT_CORPUS"); env != "" {
-		for _, p := range []string{env, filepath.Join(root, env)} {
-			if isDir(p) {
-				return p
-			}
-		}
-		t.Fatalf("SFAPPLINT_CORPUS=%q is not a directory (also tried it relative to %s)", env, root)
-	}
-	p := filepath.Join(root, "..", "shared", "corpus")
-	if !isDir(p) {
-		t.Fatalf("no corpus: set SFAPPLINT_CORPUS to the directory of real metadata files (../shared/corpus is not there: %s)", p)
-	}
-	return p
-}
-
 // corpusProblems lists, per corpus file (path relative to the corpus directory),
 // every problem Validate must find, as "code element-path". Each is a real
 // problem, not a gap in the schema. Files absent from the corpus in use are
@@ -676,7 +640,7 @@ func corpusProblems() map[string][]string {
 }
 
 func TestValidateCorpus(t *testing.T) {
-	dir := corpusDir(t)
+	dir := corpustest.Dir(t)
 	s := newTestSchema(t)
 	got := map[string][]string{}
 	files := 0

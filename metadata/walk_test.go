@@ -12,6 +12,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/sfapplint/sfapplint/metadata/internal/corpustest"
 )
 
 // walkResult is what a walker reports, in a comparable, sorted form.
@@ -104,7 +106,7 @@ func TestWalkersAgree(t *testing.T) {
 		}}},
 		{name: "symlinked root", wd: root, root: linkedRoot + string(filepath.Separator), wantFiles: 47},
 		{name: "missing root", wd: root, root: filepath.Join(root, "nope")},
-		{name: "corpus", wd: corpusDir(t), root: corpusDir(t), wantFiles: -1},
+		{name: "corpus", wd: corpustest.Dir(t), root: corpustest.Dir(t), wantFiles: -1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

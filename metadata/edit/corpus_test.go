@@ -9,24 +9,8 @@ import (
 	"testing"
 
 	"github.com/sfapplint/sfapplint/metadata"
+	"github.com/sfapplint/sfapplint/metadata/internal/corpustest"
 )
-
-// corpusDir is the collection of real app metadata from public repositories:
-// $SFAPPLINT_CORPUS, else ../shared/corpus beside the repository.
-func corpusDir(t *testing.T) string {
-	t.Helper()
-	if d := os.Getenv("SFAPPLINT_CORPUS"); d != "" {
-		return d
-	}
-	d, err := filepath.Abs(filepath.Join("..", "..", "..", "shared", "corpus"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(d); err != nil {
-		t.Fatalf("no corpus: set SFAPPLINT_CORPUS to the directory of real metadata (../shared/corpus): %v", err)
-	}
-	return d
-}
 
 // TestCorpusRoundTrip applies representative fixes, one at a time, to every
 // app of every repository in the corpus: the result parses, the model changes
@@ -34,7 +18,7 @@ func corpusDir(t *testing.T) string {
 // element are unchanged, no new schema problem appears, and a second run
 // changes nothing.
 func TestCorpusRoundTrip(t *testing.T) {
-	root := corpusDir(t)
+	root := corpustest.Dir(t)
 	repos, err := os.ReadDir(root)
 	if err != nil {
 		t.Fatal(err)
