@@ -440,7 +440,7 @@ func compareFastParse(src []byte) (fast bool, err error) {
 	if err := sameDocument(fd, sd); err != nil {
 		return true, err
 	}
-	keepTopLevel(sd, skimKeep)
+	pruneTopLevel(sd, skimKeep)
 	if err := sameDocument(skim, sd); err != nil {
 		return true, fmt.Errorf("skimmed: %w", err)
 	}

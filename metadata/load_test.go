@@ -12,6 +12,7 @@ import (
 	"path"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -1082,5 +1083,19 @@ func TestLoadSkimsLargeProfiles(t *testing.T) {
 	p = mustLoad(t, Options{WorkDir: root, Paths: []string{"force-app"}})
 	if len(p.Problems) != 1 || p.Problems[0].Code != ProblemMalformed || p.Problems[0].Pos.Line != 3+5*20000+3 {
 		t.Errorf("problems %v: want one malformed-XML problem on line %d", p.Problems, 3+5*20000+3)
+	}
+}
+
+// TestKeptTopLevelCoversPartialRoots: what the schema checks in a profile or
+// permission set (partialRoots) is among what the loader builds, so skimming
+// never hides a problem Validate would report.
+func TestKeptTopLevelCoversPartialRoots(t *testing.T) {
+	for typ, checked := range partialRoots() {
+		kept := keptTopLevel(typ)
+		for _, name := range checked {
+			if !slices.Contains(kept, name) {
+				t.Errorf("%s: Validate checks <%s>, which the loader does not build (keptTopLevel)", typ, name)
+			}
+		}
 	}
 }

@@ -18,6 +18,11 @@ var secretElements = map[string]bool{
 // IsSecretElement reports whether an element's text is a secret.
 func IsSecretElement(name string) bool { return secretElements[name] }
 
+// IsSecretPath reports whether a model field path is under secrets: such a
+// field's value (a consumer secret, a certificate, a private key) is never
+// printed, only its presence.
+func IsSecretPath(path string) bool { return path == "secrets" || strings.HasPrefix(path, "secrets.") }
+
 // secretContext returns the name of the secret element whose content holds
 // byte offset off, or "" when off is not inside one. It scans backwards for the
 // nearest start tag that has not been closed before off.

@@ -191,15 +191,15 @@ func ParseDocument(path string, src []byte, lim ParseLimits) (*Document, error) 
 		return nil, err
 	}
 	if lim.KeepTopLevel != nil {
-		keepTopLevel(doc, lim.KeepTopLevel)
+		pruneTopLevel(doc, lim.KeepTopLevel)
 	}
 	return doc, nil
 }
 
-// keepTopLevel drops the children of the root element whose names are not in
+// pruneTopLevel drops the children of the root element whose names are not in
 // keep, as parseFast does when it is given keep: comments whose next element
 // is dropped (or inside a dropped subtree) lose it.
-func keepTopLevel(doc *Document, keep []string) {
+func pruneTopLevel(doc *Document, keep []string) {
 	root := doc.Root
 	kept := root.Children[:0:0]
 	dropped := map[*Element]bool{}

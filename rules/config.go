@@ -1,7 +1,6 @@
 package rules
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -91,19 +90,12 @@ func LoadConfig(file string, r io.Reader) (*Config, error) {
 		return nil, fmt.Errorf("reading %s: %w", file, err)
 	}
 	c := &Config{File: file, Params: map[string]string{}, Severity: map[string]string{}, Origins: map[string]string{}}
-	var doc yaml.Node
-	if err := yaml.NewDecoder(bytes.NewReader(data)).Decode(&doc); err != nil {
-		if errors.Is(err, io.EOF) {
-			return c, nil // an empty config is a valid config
-		}
-		return nil, LoadErrors{yamlError(file, err)}
+	root, err := decodeDocument(file, data)
+	if errors.Is(err, io.EOF) {
+		return c, nil // an empty config is a valid config
 	}
-	root := &doc
-	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
-		root = root.Content[0]
-	}
-	if err := checkAliases(root, file); err != nil {
-		return nil, LoadErrors{err}
+	if err != nil {
+		return nil, err
 	}
 	le := &loadErrors{file: file}
 	origin := func(n *yaml.Node) string { return fmt.Sprintf("%s:%d:%d", file, n.Line, n.Column) }

@@ -369,7 +369,7 @@ func runRule(apps []*metadata.App, pack *Pack, rule *Rule, run Run) ([]Diagnosti
 		if d.Line == 0 {
 			d.File, d.Line, d.Column = app.Pos.File, app.Pos.Line, app.Pos.Column
 		}
-		if !strings.HasPrefix(d.Field, "secrets.") {
+		if !metadata.IsSecretPath(d.Field) {
 			d.Found, d.Expected = culprit.found, culprit.expected
 		}
 		d.Key = culprit.key

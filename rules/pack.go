@@ -2,6 +2,7 @@ package rules
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"regexp"
@@ -116,17 +117,12 @@ func LoadPack(file string, r io.Reader, goRules GoRuleSet) (*Pack, error) {
 		return nil, fmt.Errorf("reading %s: %w", file, err)
 	}
 	le := &loadErrors{file: file}
-	var doc yaml.Node
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&doc); err != nil {
-		return nil, LoadErrors{yamlError(file, err)}
+	root, err := decodeDocument(file, data)
+	if errors.Is(err, io.EOF) {
+		return nil, LoadErrors{yamlError(file, err)} // an empty pack is not a pack
 	}
-	root := &doc
-	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
-		root = root.Content[0]
-	}
-	if err := checkAliases(root, file); err != nil {
-		return nil, LoadErrors{err}
+	if err != nil {
+		return nil, err
 	}
 	p := &Pack{File: file, Params: map[string]*Param{}}
 	if root.Kind != yaml.MappingNode {
@@ -184,10 +180,34 @@ func LoadPack(file string, r io.Reader, goRules GoRuleSet) (*Pack, error) {
 	return p, nil
 }
 
+// decodeDocument parses data as one YAML document for a strict loader (packs
+// and configs) and returns its root node; aliases are refused. A file with no
+// document returns io.EOF itself, for the caller to decide what empty means.
+func decodeDocument(file string, data []byte) (*yaml.Node, error) {
+	var doc yaml.Node
+	if err := yaml.NewDecoder(bytes.NewReader(data)).Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, err
+		}
+		return nil, LoadErrors{yamlError(file, err)}
+	}
+	root := &doc
+	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
+		root = root.Content[0]
+	}
+	if err := checkAliases(root, file); err != nil {
+		return nil, LoadErrors{err}
+	}
+	return root, nil
+}
+
+// yamlLineRE finds the line yaml.v3 names in a syntax error.
+var yamlLineRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`line (\d+)`) })
+
 func yamlError(file string, err error) error {
 	msg := err.Error()
 	line := 0
-	if m := regexp.MustCompile(`line (\d+)`).FindStringSubmatch(msg); m != nil {
+	if m := yamlLineRE().FindStringSubmatch(msg); m != nil {
 		line, _ = strconv.Atoi(m[1])
 	}
 	msg = strings.TrimPrefix(msg, "yaml: ")

@@ -10,8 +10,10 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
+	"github.com/sfapplint/sfapplint/metadata"
 	"github.com/sfapplint/sfapplint/rules"
 )
 
@@ -122,25 +124,31 @@ func failsAt(s, failOn rules.Severity) bool {
 	return failOn.Rank() > 0 && s.Rank() >= failOn.Rank()
 }
 
-// isSecretField reports whether a model field path holds a secret.
-func isSecretField(field string) bool {
-	return field == "secrets" || strings.HasPrefix(field, "secrets.")
-}
-
-// redact returns a copy of ds in which no secrets.* field carries a found value
-// or a fix value. Upstream never sets them; this is a second line of defence.
+// redact returns ds with no secrets.* field carrying a found value or a fix
+// value: a copy when one did (the caller's slice is left alone), ds itself
+// otherwise. Upstream never sets them; this is a second line of defence.
 func redact(ds []rules.Diagnostic) []rules.Diagnostic {
-	out := make([]rules.Diagnostic, len(ds))
+	var out []rules.Diagnostic
 	for i, d := range ds {
-		if isSecretField(d.Field) {
-			d.Found = ""
+		secret := metadata.IsSecretPath(d.Field)
+		fixSecret := d.Fix != nil && (secret || metadata.IsSecretPath(d.Fix.Field))
+		if !(secret && d.Found != "") && !(fixSecret && d.Fix.Value != "") {
+			continue
 		}
-		if d.Fix != nil && (isSecretField(d.Fix.Field) || isSecretField(d.Field)) {
+		if out == nil {
+			out = slices.Clone(ds)
+		}
+		if secret {
+			out[i].Found = ""
+		}
+		if fixSecret {
 			fix := *d.Fix
 			fix.Value = ""
-			d.Fix = &fix
+			out[i].Fix = &fix
 		}
-		out[i] = d
+	}
+	if out == nil {
+		return ds
 	}
 	return out
 }

@@ -61,15 +61,12 @@ func writeFinding(buf *bufio.Writer, d rules.Diagnostic, color bool) {
 	buf.WriteString("]\n")
 	detail(buf, "remediation", d.Remediation)
 	detail(buf, "note", d.Note)
-	found := d.Found
-	if isSecretField(d.Field) {
-		found = "" // never echo a secret, whatever upstream sent
-	}
+	// Write has redacted secrets already.
 	switch {
-	case found != "" && d.Expected != "":
-		detail(buf, "found", found+", expected "+d.Expected)
-	case found != "":
-		detail(buf, "found", found)
+	case d.Found != "" && d.Expected != "":
+		detail(buf, "found", d.Found+", expected "+d.Expected)
+	case d.Found != "":
+		detail(buf, "found", d.Found)
 	case d.Expected != "":
 		detail(buf, "expected", d.Expected)
 	}
