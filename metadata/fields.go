@@ -2,6 +2,7 @@ package metadata
 
 import (
 	"bytes"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -135,7 +136,7 @@ var fieldSpecs = []FieldSpec{
 func FieldSpecs() []FieldSpec {
 	out := make([]FieldSpec, len(fieldSpecs))
 	copy(out, fieldSpecs)
-	sortSpecs(out)
+	slices.SortStableFunc(out, func(a, b FieldSpec) int { return strings.Compare(a.Path, b.Path) })
 	return out
 }
 
@@ -240,6 +241,7 @@ func planFields(k AppKind) *kindPlans {
 func buildFields(app *App) {
 	kp := fieldPlans()[app.Kind]
 	plans := kp.plans
+	root := app.rootElement()
 	// All fields of the app, extracted and derived, in one block.
 	app.plans, app.fields = kp, make([]Field, len(kp.slots))
 	fields := app.fields[:len(plans)]
@@ -277,15 +279,16 @@ func buildFields(app *App) {
 			}
 		}
 		for _, i := range g.plans {
-			extract(&fields[i], app, &plans[i], doc, parent, found[i])
+			extract(&fields[i], app, root, &plans[i], doc, parent, found[i])
 		}
 	}
-	deriveFields(app)
+	deriveFields(app, root)
 }
 
 // extract fills f with the field of plan: elems are the elements found in
-// parent (the element that holds or would hold them) of doc.
-func extract(f *Field, app *App, plan *fieldPlan, doc *Document, parent *Element, elems []*Element) {
+// parent (the element that holds or would hold them) of doc; root is the app's
+// root element.
+func extract(f *Field, app *App, root *Element, plan *fieldPlan, doc *Document, parent *Element, elems []*Element) {
 	spec, src := plan.spec, plan.src
 	*f = Field{Path: spec.Path, Kind: spec.Kind, Source: plan.source}
 	f.Doc, f.Parent = doc, parent
@@ -293,7 +296,7 @@ func extract(f *Field, app *App, plan *fieldPlan, doc *Document, parent *Element
 	case parent != nil:
 		f.at = parent
 	default:
-		f.at = app.rootElement()
+		f.at = root
 	}
 	if len(elems) == 0 {
 		if d := spec.DefaultFor(app.Kind); d != nil {
@@ -333,7 +336,8 @@ func extract(f *Field, app *App, plan *fieldPlan, doc *Document, parent *Element
 		}
 	case KindURLs:
 		f.Items = lineItems(doc, el)
-		f.Value, f.Canonical = itemValues(f.Items), itemValues(f.Items)
+		vals := itemValues(f.Items)
+		f.Value, f.Canonical = vals, vals
 	case KindScopes, KindList:
 		if len(elems) > 1 || src.Elem == "profileName" || src.Elem == "permissionSetName" || strings.HasSuffix(src.Elem, "/scopes") {
 			for _, e := range elems { // repeated elements: one value each
@@ -481,9 +485,9 @@ func ipRangeItems(elems []*Element) []Item {
 	return items
 }
 
-// deriveFields computes the fields that have no single element source.
-func deriveFields(app *App) {
-	root := app.rootElement()
+// deriveFields computes the fields that have no single element source; root
+// is the app's root element.
+func deriveFields(app *App, root *Element) {
 	kind := &Field{Path: "app.kind", Kind: KindEnum, Value: string(app.Kind), Canonical: string(app.Kind), Present: true, at: root}
 	name := &Field{Path: "app.name", Kind: KindString, Value: app.Name, Canonical: app.Name, Present: true, at: root}
 	app.setField(kind)
@@ -542,12 +546,21 @@ func deriveFields(app *App) {
 	// ConnectedApp refresh policy: period and unit live inside the one string.
 	if app.Kind == KindConnectedApp {
 		pol := app.Field("policy.refreshToken")
+		// Both fields read the one refreshTokenPolicy element: parse it once.
+		var (
+			parsed *Element
+			p      RefreshTokenPolicy
+			ok     bool
+		)
 		for _, path := range []string{"policy.refreshTokenValidityPeriod", "policy.refreshTokenValidityUnit"} {
 			f := app.Field(path)
 			if f == nil || !f.Present {
 				continue
 			}
-			p, ok := ParseConnectedAppRefreshPolicy(strings.TrimSpace(f.Elem.Text))
+			if f.Elem != parsed {
+				parsed = f.Elem
+				p, ok = ParseConnectedAppRefreshPolicy(strings.TrimSpace(f.Elem.Text))
+			}
 			if !ok || p.Period == 0 && p.Unit == "" {
 				// zero/infinite: the string has no period or unit.
 				nf := &Field{Path: path, Kind: f.Kind, at: pol.at, Doc: f.Doc, Parent: f.Parent, Source: f.Source}
@@ -573,14 +586,6 @@ func deriveFields(app *App) {
 		}
 	}
 	app.setField(pk)
-}
-
-func sortSpecs(s []FieldSpec) {
-	for i := 1; i < len(s); i++ {
-		for j := i; j > 0 && s[j].Path < s[j-1].Path; j-- {
-			s[j], s[j-1] = s[j-1], s[j]
-		}
-	}
 }
 
 // CanonicalValue normalizes a value written for an enum field at path (e.g.

@@ -173,39 +173,80 @@ func Load(ctx context.Context, opts Options) (*Project, error) {
 // PackageDirectories finds sfdx-project.json from dir upwards and returns its
 // package directories as absolute paths.
 func PackageDirectories(dir string) ([]string, error) {
+	var proj struct {
+		PackageDirectories []struct {
+			Path string `json:"path"`
+		} `json:"packageDirectories"`
+	}
+	d, cfg, readErr, decodeErr := findSFDXProject(dir, &proj)
+	switch {
+	case readErr != nil:
+		return nil, &UsageError{Msg: fmt.Sprintf("reading %s: %v", cfg, readErr)}
+	case cfg == "":
+		return nil, &UsageError{Msg: "no paths given and no sfdx-project.json found in " + dir + " or any parent directory"}
+	case decodeErr != nil:
+		return nil, &UsageError{Msg: fmt.Sprintf("%s: not valid JSON: %v", cfg, decodeErr)}
+	}
+	var out []string
+	for _, pd := range proj.PackageDirectories {
+		if pd.Path == "" {
+			continue
+		}
+		p := filepath.Join(d, filepath.FromSlash(pd.Path))
+		if _, err := os.Stat(p); err != nil {
+			return nil, &UsageError{Msg: fmt.Sprintf("%s: package directory %q does not exist", cfg, pd.Path)}
+		}
+		out = append(out, p)
+	}
+	if len(out) == 0 {
+		return nil, &UsageError{Msg: fmt.Sprintf("%s: no packageDirectories", cfg)}
+	}
+	return out, nil
+}
+
+// DefaultPackageDirectory finds sfdx-project.json from dir upwards and returns
+// its default package directory (the one marked default, else the first) as
+// an absolute path. It returns false when there is no sfdx-project.json, or
+// the first one found cannot be read, is not valid JSON or lists no package
+// directory.
+func DefaultPackageDirectory(dir string) (string, bool) {
+	var proj struct {
+		PackageDirectories []struct {
+			Path    string `json:"path"`
+			Default bool   `json:"default"`
+		} `json:"packageDirectories"`
+	}
+	d, cfg, readErr, decodeErr := findSFDXProject(dir, &proj)
+	if cfg == "" || readErr != nil || decodeErr != nil || len(proj.PackageDirectories) == 0 {
+		return "", false
+	}
+	pick := proj.PackageDirectories[0].Path
+	for _, pd := range proj.PackageDirectories {
+		if pd.Default {
+			pick = pd.Path
+			break
+		}
+	}
+	return filepath.Join(d, filepath.FromSlash(pick)), true
+}
+
+// findSFDXProject looks for sfdx-project.json in dir, then in each parent
+// directory up to the root, stopping at the first that exists. It returns the
+// directory that holds it and the file's path, both "" when there is none. A
+// file that exists but cannot be read stops the search (readErr); one that
+// was read is decoded into v, and decodeErr is json.Unmarshal's error.
+func findSFDXProject(dir string, v any) (projDir, file string, readErr, decodeErr error) {
 	for d := dir; ; d = filepath.Dir(d) {
 		cfg := filepath.Join(d, "sfdx-project.json")
 		data, err := os.ReadFile(cfg)
 		if err == nil {
-			var proj struct {
-				PackageDirectories []struct {
-					Path string `json:"path"`
-				} `json:"packageDirectories"`
-			}
-			if err := json.Unmarshal(data, &proj); err != nil {
-				return nil, &UsageError{Msg: fmt.Sprintf("%s: not valid JSON: %v", cfg, err)}
-			}
-			var out []string
-			for _, pd := range proj.PackageDirectories {
-				if pd.Path == "" {
-					continue
-				}
-				p := filepath.Join(d, filepath.FromSlash(pd.Path))
-				if _, err := os.Stat(p); err != nil {
-					return nil, &UsageError{Msg: fmt.Sprintf("%s: package directory %q does not exist", cfg, pd.Path)}
-				}
-				out = append(out, p)
-			}
-			if len(out) == 0 {
-				return nil, &UsageError{Msg: fmt.Sprintf("%s: no packageDirectories", cfg)}
-			}
-			return out, nil
+			return d, cfg, nil, json.Unmarshal(data, v)
 		}
 		if !errors.Is(err, fs.ErrNotExist) {
-			return nil, &UsageError{Msg: fmt.Sprintf("reading %s: %v", cfg, err)}
+			return d, cfg, err, nil
 		}
 		if filepath.Dir(d) == d {
-			return nil, &UsageError{Msg: "no paths given and no sfdx-project.json found in " + dir + " or any parent directory"}
+			return "", "", nil, nil
 		}
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
+	"unicode/utf8"
 )
 
 // This file is the one place where spellings are normalized: scope names and
@@ -66,6 +68,35 @@ var scopes = []scopeInfo{
 // ok is false for a value no Salesforce scope has.
 func CanonicalScope(s string) (canonical string, ok bool) {
 	s = strings.TrimSpace(s)
+	// Every spelling in the table is ASCII, so for ASCII input EqualFold is
+	// ASCII case folding: look the lowercased input up. Anything else (a
+	// Unicode fold such as U+212A KELVIN SIGN for k) goes through the scan.
+	var buf [scopeLookupMax]byte
+	if len(s) > len(buf) {
+		return scanCanonicalScope(s)
+	}
+	for i := 0; i < len(s); i++ {
+		b := s[i]
+		if b >= utf8.RuneSelf {
+			return scanCanonicalScope(s)
+		}
+		if 'A' <= b && b <= 'Z' {
+			b += 'a' - 'A'
+		}
+		buf[i] = b
+	}
+	canonical, ok = scopeTables().folded[string(buf[:len(s)])]
+	return canonical, ok
+}
+
+// scopeLookupMax is the longest input CanonicalScope lowercases on the stack;
+// longer input (which no scope spelling is) goes through the scan.
+const scopeLookupMax = 64
+
+// scanCanonicalScope is CanonicalScope by a scan of the table with
+// strings.EqualFold, for input the lowercased index cannot answer; s is
+// already trimmed.
+func scanCanonicalScope(s string) (canonical string, ok bool) {
 	for _, sc := range scopes {
 		if strings.EqualFold(s, sc.Canonical) || strings.EqualFold(s, sc.CA) || (sc.ECA != "" && strings.EqualFold(s, sc.ECA)) {
 			return sc.Canonical, true
@@ -84,16 +115,86 @@ func CanonicalScope(s string) (canonical string, ok bool) {
 	return "", false
 }
 
+// scopeIndex is the scope table indexed for the lookups on hot paths (per
+// scope per app, per list item per rule).
+type scopeIndex struct {
+	// folded maps every spelling scanCanonicalScope matches, ASCII-lowercased,
+	// to the canonical name of the first scope (in table order) that has it.
+	folded map[string]string
+	// byCanonical maps a canonical name to the first scope that has it.
+	byCanonical map[string]*scopeInfo
+	// spellings maps an exact metadata spelling to who may write it.
+	spellings map[string]spellingKinds
+}
+
+// spellingKinds says who may write a metadata scope spelling.
+type spellingKinds uint8
+
+const (
+	spelledCA      spellingKinds = 1 << iota // a Connected App (scopeInfo.CA)
+	spelledECA                               // an External Client App (scopeInfo.ECA)
+	spelledSynonym                           // any app (scopeInfo.Synonyms)
+)
+
+// scopeTables indexes the scope table on first use.
+var scopeTables = sync.OnceValue(func() *scopeIndex {
+	ix := &scopeIndex{
+		folded:      map[string]string{},
+		byCanonical: make(map[string]*scopeInfo, len(scopes)),
+		spellings:   map[string]spellingKinds{},
+	}
+	add := func(spelling, canonical string) {
+		k := asciiLower(spelling)
+		if _, seen := ix.folded[k]; !seen {
+			ix.folded[k] = canonical
+		}
+	}
+	for i := range scopes {
+		sc := &scopes[i]
+		add(sc.Canonical, sc.Canonical)
+		add(sc.CA, sc.Canonical)
+		if sc.ECA != "" {
+			add(sc.ECA, sc.Canonical)
+		}
+		for _, syn := range sc.Synonyms {
+			add(syn, sc.Canonical)
+		}
+		for _, tok := range sc.Tokens {
+			add(tok, sc.Canonical)
+		}
+		if _, seen := ix.byCanonical[sc.Canonical]; !seen {
+			ix.byCanonical[sc.Canonical] = sc
+		}
+		// An empty ECA spelling is recorded too: IsMetadataScopeSpelling has
+		// always compared it.
+		ix.spellings[sc.CA] |= spelledCA
+		ix.spellings[sc.ECA] |= spelledECA
+		for _, syn := range sc.Synonyms {
+			ix.spellings[syn] |= spelledSynonym
+		}
+	}
+	return ix
+})
+
+// asciiLower lowercases the ASCII letters of s.
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
+
 // ScopeSpelling returns how an app of the given kind writes the canonical scope in
 // metadata (e.g. SFAP for a Connected App, SFApiPlatform for an External Client App).
 func ScopeSpelling(canonical string, kind AppKind) string {
-	for _, sc := range scopes {
-		if sc.Canonical == canonical {
-			if kind == KindECA && sc.ECA != "" {
-				return sc.ECA
-			}
-			return sc.CA
+	if sc := scopeTables().byCanonical[canonical]; sc != nil {
+		if kind == KindECA && sc.ECA != "" {
+			return sc.ECA
 		}
+		return sc.CA
 	}
 	return canonical
 }
@@ -101,10 +202,8 @@ func ScopeSpelling(canonical string, kind AppKind) string {
 // ScopeLabel returns the Setup label of a canonical scope, e.g.
 // "Manage user data via APIs (api)".
 func ScopeLabel(canonical string) string {
-	for _, sc := range scopes {
-		if sc.Canonical == canonical {
-			return sc.Label
-		}
+	if sc := scopeTables().byCanonical[canonical]; sc != nil {
+		return sc.Label
 	}
 	return canonical
 }
@@ -112,17 +211,10 @@ func ScopeLabel(canonical string) string {
 // IsMetadataScopeSpelling reports whether s is exactly (case included) a value an
 // app of the given kind may write in metadata.
 func IsMetadataScopeSpelling(s string, kind AppKind) bool {
-	for _, sc := range scopes {
-		if s == sc.CA && kind == KindConnectedApp || s == sc.ECA && kind == KindECA {
-			return true
-		}
-		for _, syn := range sc.Synonyms {
-			if s == syn {
-				return true
-			}
-		}
-	}
-	return false
+	k := scopeTables().spellings[s]
+	return k&spelledSynonym != 0 ||
+		kind == KindConnectedApp && k&spelledCA != 0 ||
+		kind == KindECA && k&spelledECA != 0
 }
 
 // CanonicalScopes maps a list of written scopes to the sorted, de-duplicated set of
@@ -266,9 +358,9 @@ func FormatConnectedAppRefreshPolicy(p RefreshTokenPolicy) string {
 	case RefreshInfinite:
 		return "infinite"
 	case RefreshSpecificLifetime:
-		return "specific_lifetime:" + itoa(p.Period) + ":" + strings.ToUpper(p.Unit)
+		return "specific_lifetime:" + strconv.Itoa(p.Period) + ":" + strings.ToUpper(p.Unit)
 	case RefreshSpecificInactivity:
-		return "specific_inactivity:" + itoa(p.Period) + ":" + strings.ToUpper(p.Unit)
+		return "specific_inactivity:" + strconv.Itoa(p.Period) + ":" + strings.ToUpper(p.Unit)
 	}
 	return ""
 }
@@ -348,5 +440,3 @@ func parsePositiveInt(s string) (int, bool) {
 	}
 	return n, true
 }
-
-func itoa(n int) string { return strconv.Itoa(n) }

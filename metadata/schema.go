@@ -499,11 +499,7 @@ func (s *Schema) Validate(doc *Document, t Type) []Problem {
 		})
 	}
 	v := schemaValidator{s: s, probs: probs}
-	if only, partial := s.partial[t]; partial {
-		v.checkChildren(root, ct, only)
-	} else {
-		v.checkChildren(root, ct, nil)
-	}
+	v.checkChildren(root, ct, s.partial[t])
 	sort.SliceStable(v.probs, func(i, j int) bool {
 		a, b := v.probs[i].Pos, v.probs[j].Pos
 		if a.Line != b.Line {
@@ -536,7 +532,7 @@ func (v *schemaValidator) checkChildren(el *Element, ct *ComplexType, only []str
 		v.first = v.first[:base]
 	}()
 	for _, c := range el.Children {
-		if only != nil && !schemaHas(only, c.Name) {
+		if only != nil && !slices.Contains(only, c.Name) {
 			continue
 		}
 		i, ok := ct.fieldIndex(c.Name)
@@ -651,7 +647,7 @@ func (v *schemaValidator) checkElement(el *Element, fd FieldDef) {
 }
 
 func (v *schemaValidator) checkEnum(el *Element, fd FieldDef, val string) {
-	if schemaHas(fd.Enum, val) {
+	if slices.Contains(fd.Enum, val) {
 		return
 	}
 	p := Problem{
@@ -668,11 +664,10 @@ func (v *schemaValidator) checkEnum(el *Element, fd FieldDef, val string) {
 			return
 		}
 	}
+	// enumNames is nil only when Enum is, and then nothing is close.
 	var sug string
 	if fd.enumNames != nil {
 		sug = fd.enumNames.suggest(val)
-	} else {
-		sug = didYouMean(val, fd.Enum)
 	}
 	if sug != "" {
 		p.Suggestion = sug
@@ -779,15 +774,6 @@ func isDouble(s string) bool {
 		return false
 	}
 	return true
-}
-
-func schemaHas(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // maxSuggestLen bounds the length of names didYouMean compares; no element name

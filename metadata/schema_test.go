@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -461,12 +462,12 @@ func TestScopeValues(t *testing.T) {
 			t.Errorf("%s: scope values not sorted", tt.name)
 		}
 		for _, v := range tt.has {
-			if !schemaHas(tt.list, v) {
+			if !slices.Contains(tt.list, v) {
 				t.Errorf("%s: missing %q", tt.name, v)
 			}
 		}
 		for _, v := range tt.hasNot {
-			if schemaHas(tt.list, v) {
+			if slices.Contains(tt.list, v) {
 				t.Errorf("%s: unexpectedly has %q", tt.name, v)
 			}
 		}

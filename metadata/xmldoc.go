@@ -601,6 +601,14 @@ func orig(out, src []byte) []byte {
 // names are skimmed: checked like the rest, but no Element is built for them
 // or anything inside them.
 func parseFast(path string, src []byte, maxDepth int, keep []string) *Document {
+	// A BOM (any non-ASCII first byte) always ends in nil below: text outside the root.
+	if len(src) > 0 && src[0] >= utf8.RuneSelf {
+		return nil
+	}
+	// So does a CR anywhere (in text, a tag, a comment or the declaration).
+	if bytes.IndexByte(src, '\r') >= 0 {
+		return nil
+	}
 	doc := &Document{Path: path, Source: src, lines: lineStarts(src)}
 	names, ok := internPool.Get().(*internTable)
 	if !ok {

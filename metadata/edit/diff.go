@@ -217,7 +217,6 @@ func hunks(ops []diffOp, ctx int) []hunk {
 			end = run
 		}
 		h := hunk{ops: ops[start:end]}
-		h.aStart, h.bStart = -1, -1
 		for _, op := range h.ops {
 			switch op.kind {
 			case opEqual:
@@ -232,12 +231,6 @@ func hunks(ops []diffOp, ctx int) []hunk {
 		// Start lines: the first op's position in each file.
 		first := h.ops[0]
 		h.aStart, h.bStart = first.a, first.b
-		if first.kind == opInsert {
-			h.aStart = first.a
-		}
-		if first.kind == opDelete {
-			h.bStart = first.b
-		}
 		out = append(out, h)
 		i = end
 	}

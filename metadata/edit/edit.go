@@ -503,11 +503,10 @@ func (e *editor) currentText(t metadata.Type, elemPath string) string {
 	if doc == nil {
 		return ""
 	}
-	el := doc.Root
-	for _, p := range strings.Split(elemPath, "/") {
-		if el = el.Child(p); el == nil {
-			return ""
-		}
+	parent, name := locateParent(doc, elemPath)
+	el := parent.Child(name)
+	if el == nil {
+		return ""
 	}
 	return strings.TrimSpace(el.Text)
 }

@@ -88,6 +88,20 @@ func containsMember(spec metadata.FieldSpec, items []string, v string) bool {
 	return false
 }
 
+// keeper returns whether a written item stays on a list field under op: a set
+// keeps only the values, a remove drops them and an add keeps every item.
+func keeper(spec metadata.FieldSpec, op Op, values []string) func(string) bool {
+	return func(item string) bool {
+		switch op {
+		case OpSet:
+			return containsMember(spec, values, item)
+		case OpRemove:
+			return !containsMember(spec, values, item)
+		}
+		return true
+	}
+}
+
 // locateParent walks elemPath's containers in the file; parent is nil when one is missing.
 func locateParent(doc *metadata.Document, elemPath string) (parent *metadata.Element, name string) {
 	parts := strings.Split(elemPath, "/")
@@ -132,17 +146,8 @@ func (e *editor) repeatedList(spec metadata.FieldSpec, src metadata.Source, op O
 		}
 	}
 	if op == OpRemove || op == OpSet {
-		keep := func(text string) bool {
-			in := containsMember(spec, values, text)
-			if op == OpSet {
-				return in
-			}
-			return !in
-		}
-		if parent, _ := locateParent(f.doc, src.Elem); parent != nil {
-			if err := remove(keep); err != nil {
-				return false, err
-			}
+		if err := remove(keeper(spec, op, values)); err != nil {
+			return false, err
 		}
 		if op == OpRemove {
 			return changed, nil
@@ -280,13 +285,7 @@ func (e *editor) separatedList(spec metadata.FieldSpec, src metadata.Source, op 
 		return false, nil
 	}
 	if op == OpRemove || op == OpSet {
-		keep := func(v string) bool {
-			in := containsMember(spec, values, v)
-			if op == OpSet {
-				return in
-			}
-			return !in
-		}
+		keep := keeper(spec, op, values)
 		for {
 			did, err := removeItem(keep)
 			if err != nil {
@@ -345,12 +344,11 @@ func (e *editor) rewriteList(f *file, spec metadata.FieldSpec, src metadata.Sour
 		}
 	}
 	var out []string
+	keep := keeper(spec, op, values)
 	for _, it := range items {
-		in := containsMember(spec, values, it)
-		if (op == OpRemove && in) || (op == OpSet && !in) {
-			continue
+		if keep(it) {
+			out = append(out, it)
 		}
-		out = append(out, it)
 	}
 	if op != OpRemove {
 		for _, v := range values {
