@@ -164,12 +164,7 @@ func (c *Catalog) Rule(full string) *Rule {
 	if p == nil {
 		return nil
 	}
-	for _, r := range p.Rules {
-		if r.ID == ruleID {
-			return r
-		}
-	}
-	return nil
+	return ruleByID(p, ruleID)
 }
 
 // Resolve turns --pack arguments (ids or YAML file paths) into the packs to run,

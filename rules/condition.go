@@ -319,12 +319,10 @@ func joinOps(ops []Op) string {
 	return strings.Join(s, ", ")
 }
 
+// didYouMeanField is the hint added to an unknown field path: the nearest
+// model path, or where to find the list.
 func didYouMeanField(path string) string {
-	var paths []string
-	for _, s := range metadata.FieldSpecs() {
-		paths = append(paths, s.Path)
-	}
-	if best := metadata.DidYouMean(path, paths); best != "" {
+	if best := metadata.DidYouMean(path, fieldPathEnum()); best != "" {
 		return fmt.Sprintf("; did you mean %q?", best)
 	}
 	return " (run `sfapplint fields` for the list)"

@@ -101,6 +101,22 @@ const (
 	FixRemove FixOp = "remove"
 )
 
+// NewFix returns the fix that applies op with value to the model field, with
+// its one-line description: `set FIELD to "VALUE"`, `add "VALUE" to FIELD` or
+// `remove "VALUE" from FIELD` (none for an unknown op).
+func NewFix(op FixOp, field, value string) *Fix {
+	fx := &Fix{Op: op, Field: field, Value: value}
+	switch op {
+	case FixSet:
+		fx.Description = fmt.Sprintf("set %s to %q", field, value)
+	case FixAdd:
+		fx.Description = fmt.Sprintf("add %q to %s", value, field)
+	case FixRemove:
+		fx.Description = fmt.Sprintf("remove %q from %s", value, field)
+	}
+	return fx
+}
+
 // ComputeFingerprint returns the stable identity of a finding: rule, app, field,
 // file and key, never a line number, so reformatting a file keeps it.
 func ComputeFingerprint(d Diagnostic) string {

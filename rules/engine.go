@@ -48,12 +48,7 @@ func (r Run) ParamValue(p *Pack, name string) string {
 func (r Run) ValidateParams() error {
 	var errs []string
 	for packID, values := range r.Params {
-		var pack *Pack
-		for _, p := range r.Packs {
-			if p.ID == packID {
-				pack = p
-			}
-		}
+		pack := packByID(r.Packs, packID)
 		if pack == nil {
 			errs = append(errs, fmt.Sprintf("parameter for pack %q, which is not selected", packID))
 			continue
@@ -123,7 +118,7 @@ func EvaluateAll(ctx context.Context, proj *metadata.Project, run Run) (Result, 
 			var ds []Diagnostic
 			var err error
 			if rule.Go != "" {
-				ds, err = runGoRule(proj, apps, pack, rule, run)
+				ds, err = runGoRule(proj, apps, rule, run)
 			} else {
 				ds, err = runRule(apps, pack, rule, run)
 			}
@@ -307,16 +302,10 @@ func (r *resolver) err(rule *Rule) error {
 	return fmt.Errorf("rule %s needs parameter %s.%s: set it with --param %s.%s=VALUE", rule.FullID(), r.pack.ID, r.missing[0], r.pack.ID, r.missing[0])
 }
 
+// kindAllowed reports whether r applies to apps of kind k: every kind when
+// the rule names none.
 func kindAllowed(r *Rule, k metadata.AppKind) bool {
-	if len(r.Kinds) == 0 {
-		return true
-	}
-	for _, x := range r.Kinds {
-		if x == k {
-			return true
-		}
-	}
-	return false
+	return len(r.Kinds) == 0 || slices.Contains(r.Kinds, k)
 }
 
 // applicable reports whether every field the conditions read exists for the app's kind.
@@ -390,16 +379,7 @@ func buildFix(f *FixSpec, app *metadata.App, res *resolver) *Fix {
 			v = metadata.ScopeSpelling(c, app.Kind)
 		}
 	}
-	fx := &Fix{Op: f.Op, Field: f.Field, Value: v}
-	switch f.Op {
-	case FixSet:
-		fx.Description = fmt.Sprintf("set %s to %q", f.Field, v)
-	case FixAdd:
-		fx.Description = fmt.Sprintf("add %q to %s", v, f.Field)
-	case FixRemove:
-		fx.Description = fmt.Sprintf("remove %q from %s", v, f.Field)
-	}
-	return fx
+	return NewFix(f.Op, f.Field, v)
 }
 
 // culprit says which leaf decided a failed check.

@@ -105,7 +105,8 @@ func (p *Pass) ReportAt(app, field string, pos metadata.Pos, key, msg string) {
 	p.Report(Diagnostic{App: app, Field: field, File: pos.File, Line: pos.Line, Column: pos.Column, Key: key, Message: msg})
 }
 
-func runGoRule(proj *metadata.Project, apps []*metadata.App, _ *Pack, rule *Rule, run Run) ([]Diagnostic, error) {
+// runGoRule runs the Go rule a rule names over apps and returns its findings.
+func runGoRule(proj *metadata.Project, apps []*metadata.App, rule *Rule, run Run) ([]Diagnostic, error) {
 	g, ok := run.GoRules.Lookup(rule.Go)
 	if !ok {
 		return nil, fmt.Errorf("rule %s: unknown Go rule %q", rule.FullID(), rule.Go)

@@ -10,6 +10,7 @@ import (
 
 type obj = map[string]any
 
+// fieldPathEnum lists every model field path, in metadata.FieldSpecs order.
 func fieldPathEnum() []string {
 	var out []string
 	for _, s := range metadata.FieldSpecs() {

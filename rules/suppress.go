@@ -119,22 +119,19 @@ func applySuppressions(proj *metadata.Project, diags []Diagnostic, run Run) (kep
 		kept = diags // nothing to suppress: no copy
 	} else {
 		kept = make([]Diagnostic, 0, len(diags))
-	}
-	for _, d := range diags {
-		if len(byFile) == 0 {
-			break
-		}
-		hit := false
-		for _, dir := range byFile[d.File] {
-			if dir.covers(d) {
-				dir.used = true
-				hit = true
+		for _, d := range diags {
+			hit := false
+			for _, dir := range byFile[d.File] {
+				if dir.covers(d) {
+					dir.used = true
+					hit = true
+				}
 			}
-		}
-		if hit {
-			suppressed = append(suppressed, d)
-		} else {
-			kept = append(kept, d)
+			if hit {
+				suppressed = append(suppressed, d)
+			} else {
+				kept = append(kept, d)
+			}
 		}
 	}
 	base := packByID(run.Packs, "baseline")
@@ -188,6 +185,7 @@ func applySuppressions(proj *metadata.Project, diags []Diagnostic, run Run) (kep
 	return kept, suppressed
 }
 
+// packByID returns the first pack of ps with the id, or nil.
 func packByID(ps []*Pack, id string) *Pack {
 	for _, p := range ps {
 		if p.ID == id {
@@ -197,6 +195,7 @@ func packByID(ps []*Pack, id string) *Pack {
 	return nil
 }
 
+// ruleByID returns the first rule of p with the (pack-local) id, or nil.
 func ruleByID(p *Pack, id string) *Rule {
 	for _, r := range p.Rules {
 		if r.ID == id {

@@ -43,13 +43,20 @@ func githubCommand(s rules.Severity) string {
 	return "warning"
 }
 
+// githubDataEscaper and githubPropertyEscaper are built once: a Replacer is
+// safe for concurrent use, and building one costs more than most replacements.
+var (
+	githubDataEscaper     = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A")
+	githubPropertyEscaper = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C")
+)
+
 // githubData escapes a workflow command's message (as @actions/core escapeData).
 func githubData(s string) string {
-	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
+	return githubDataEscaper.Replace(s)
 }
 
 // githubProperty escapes a workflow command property value (as @actions/core
 // escapeProperty): the message escapes plus ":" and ",".
 func githubProperty(s string) string {
-	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
+	return githubPropertyEscaper.Replace(s)
 }

@@ -61,9 +61,10 @@ type junitText struct {
 // below the threshold are listed in <system-out>.
 func writeJUnit(buf *bufio.Writer, in Input) error {
 	root := junitSuites{Name: in.Tool.Name}
+	idx := newJUnitIndex(in)
 	for _, pack := range junitPacks(in) {
 		suite := junitSuite{Name: pack.id}
-		for _, c := range junitCases(in, pack) {
+		for _, c := range junitCases(idx, pack, in.FailOn) {
 			suite.Tests++
 			if c.Failure != nil {
 				suite.Failures++
@@ -129,44 +130,59 @@ func junitPacks(in Input) []*junitPack {
 	return packs
 }
 
-// junitCases returns the test cases of one pack: for each app, a case per
-// rule; then a "(project)" case for each rule with findings outside any app.
-func junitCases(in Input, pack *junitPack) []junitCase {
-	type key struct{ app, rule string }
-	findings := make(map[key][]rules.Diagnostic)
+// junitFindingKey indexes findings by app and rule.
+type junitFindingKey struct{ app, rule string }
+
+// junitIndex is what every pack's test cases are built from: the findings by
+// app and rule, and the apps that get test cases, in report order.
+type junitIndex struct {
+	findings map[junitFindingKey][]rules.Diagnostic
+	// apps are in.Apps then the apps named only by a diagnostic, each name once.
+	apps []string
+}
+
+// newJUnitIndex indexes in's findings and lists its apps: those of in.Apps
+// first, in order, then any other app a diagnostic names.
+func newJUnitIndex(in Input) junitIndex {
+	idx := junitIndex{findings: make(map[junitFindingKey][]rules.Diagnostic)}
 	var extraApps []string
 	known := make(map[string]bool)
 	for _, a := range in.Apps {
 		known[a.Name] = true
 	}
 	for _, d := range in.Diagnostics {
-		k := key{d.App, d.Rule}
-		findings[k] = append(findings[k], d)
+		k := junitFindingKey{d.App, d.Rule}
+		idx.findings[k] = append(idx.findings[k], d)
 		if d.App != "" && !known[d.App] {
 			known[d.App] = true
 			extraApps = append(extraApps, d.App)
 		}
 	}
-	var apps []string
-	for _, a := range in.Apps {
-		apps = append(apps, a.Name)
-	}
-	apps = append(apps, extraApps...)
-
-	var cases []junitCase
 	seen := make(map[string]bool)
-	for _, app := range apps {
-		if seen[app] {
+	for _, a := range in.Apps {
+		if seen[a.Name] {
 			continue // two apps with one name (a Connected App and an ECA): one case
 		}
-		seen[app] = true
+		seen[a.Name] = true
+		idx.apps = append(idx.apps, a.Name)
+	}
+	// extraApps are distinct and none is in in.Apps.
+	idx.apps = append(idx.apps, extraApps...)
+	return idx
+}
+
+// junitCases returns the test cases of one pack: for each app, a case per
+// rule; then a "(project)" case for each rule with findings outside any app.
+func junitCases(idx junitIndex, pack *junitPack, failOn rules.Severity) []junitCase {
+	var cases []junitCase
+	for _, app := range idx.apps {
 		for _, rule := range pack.rules {
-			cases = append(cases, junitCaseOf(app, rule, findings[key{app, rule}], in.FailOn))
+			cases = append(cases, junitCaseOf(app, rule, idx.findings[junitFindingKey{app, rule}], failOn))
 		}
 	}
 	for _, rule := range pack.rules {
-		if ds := findings[key{"", rule}]; len(ds) > 0 {
-			cases = append(cases, junitCaseOf(junitProjectClass, rule, ds, in.FailOn))
+		if ds := idx.findings[junitFindingKey{"", rule}]; len(ds) > 0 {
+			cases = append(cases, junitCaseOf(junitProjectClass, rule, ds, failOn))
 		}
 	}
 	return cases

@@ -396,6 +396,9 @@ func sarifLevel(s rules.Severity) string {
 	return ""
 }
 
+// apostropheRemover deletes the apostrophes that join words in camelCase.
+var apostropheRemover = strings.NewReplacer("'", "", "\u2019", "")
+
 // camelCase turns a rule title into a SARIF friendly name, a Pascal-case
 // identifier in the validator's sense (every word one upper-case letter then
 // lower-case letters or digits): "Callback URL is Atera's" becomes
@@ -403,7 +406,7 @@ func sarifLevel(s rules.Severity) string {
 // not a letter or digit separates them. A word that cannot start a Pascal word
 // (one letter, or a leading digit) is appended to the previous one.
 func camelCase(s string) string {
-	s = strings.NewReplacer("'", "", "\u2019", "").Replace(s)
+	s = apostropheRemover.Replace(s)
 	var b strings.Builder
 	for _, word := range strings.FieldsFunc(s, func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r)

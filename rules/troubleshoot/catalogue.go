@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -338,7 +339,7 @@ func (l *loader) entries(c *Catalogue, n *yaml.Node) {
 			},
 			"static": func(x *yaml.Node) {
 				e.Static = l.scalar(x)
-				if !contains(staticSet, e.Static) {
+				if !slices.Contains(staticSet, e.Static) {
 					l.add(x, "static must be yes, partly or no, not %q", e.Static)
 				}
 			},
@@ -452,7 +453,7 @@ func (l *loader) causes(e *Entry, n *yaml.Node) {
 			}
 		}
 		for _, nd := range c.Needs {
-			if !contains(needsSet, nd) {
+			if !slices.Contains(needsSet, nd) {
 				l.add(item, "unknown need %q (needs: %s)", nd, strings.Join(needsSet, ", "))
 			}
 		}
@@ -589,13 +590,4 @@ func (l *loader) crossCheck(c *Catalogue, n *yaml.Node) {
 			break
 		}
 	}
-}
-
-func contains(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }

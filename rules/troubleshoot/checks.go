@@ -129,13 +129,11 @@ func hasScope(app *metadata.App, canonical string) bool {
 	return false
 }
 
-func fixSet(path, v string) *rules.Fix {
-	return &rules.Fix{Op: rules.FixSet, Field: path, Value: v, Description: fmt.Sprintf("set %s to %q", path, v)}
-}
+// fixSet returns the fix that sets the field at path to v.
+func fixSet(path, v string) *rules.Fix { return rules.NewFix(rules.FixSet, path, v) }
 
-func fixAdd(path, v string) *rules.Fix {
-	return &rules.Fix{Op: rules.FixAdd, Field: path, Value: v, Description: fmt.Sprintf("add %q to %s", v, path)}
-}
+// fixAdd returns the fix that adds v to the list field at path.
+func fixAdd(path, v string) *rules.Fix { return rules.NewFix(rules.FixAdd, path, v) }
 
 func checkOAuthDisabled(env *checkEnv) []finding {
 	var out []finding

@@ -2,6 +2,7 @@ package troubleshoot
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -91,6 +92,7 @@ type diagnoser struct {
 	seq            int
 	env            *checkEnv
 	results        map[string][]finding // Go check results by name
+	explained      map[string]*Entry    // the entry each explain string names (see explainEntry)
 	vendorsOmitted bool
 }
 
@@ -110,7 +112,7 @@ func DiagnoseAt(now time.Time, proj *metadata.Project, diags []rules.Diagnostic,
 		proj = &metadata.Project{}
 	}
 	d := &diagnoser{proj: proj, diags: diags, cat: cat, parsed: parsed, packs: packs,
-		rules: map[string]*rules.Rule{}, used: map[int]bool{}, results: map[string][]finding{}}
+		rules: map[string]*rules.Rule{}, used: map[int]bool{}, results: map[string][]finding{}, explained: map[string]*Entry{}}
 	rep := Report{Parsed: parsed}
 	for _, p := range packs {
 		rep.Packs = append(rep.Packs, p.ID)
@@ -144,23 +146,23 @@ func DiagnoseAt(now time.Time, proj *metadata.Project, diags []rules.Diagnostic,
 	case rep.Match.Kind == ByCodeGuess:
 		rep.Mode = ModeError
 		for _, e := range rep.Match.Candidates {
-			d.entry(e, false, 0)
+			d.entry(e, false)
 		}
 		for _, e := range rep.Match.Candidates {
 			d.implicit(e, rep.Match.Matched)
 		}
 		for _, e := range rep.Match.Candidates {
 			for _, s := range e.See {
-				d.entry(cat.Entry(s), false, 0)
+				d.entry(cat.Entry(s), false)
 			}
 		}
 	default:
 		rep.Mode = ModeError
 		rep.Entry = rep.Match.Entry
-		d.entry(rep.Entry, true, 0)
+		d.entry(rep.Entry, true)
 		d.implicit(rep.Entry, "")
 		for _, s := range rep.Entry.See {
-			d.entry(cat.Entry(s), false, 0)
+			d.entry(cat.Entry(s), false)
 		}
 	}
 	rep.Causes = rank(dropGenericManual(d.out), rep.Mode)
@@ -229,13 +231,13 @@ func (d *diagnoser) inFocus(app string) bool {
 	return false
 }
 
-// entry evaluates every cause of an entry.
-func (d *diagnoser) entry(e *Entry, specific bool, step int) {
+// entry evaluates every cause of an entry (outside the playbook: no step).
+func (d *diagnoser) entry(e *Entry, specific bool) {
 	if e == nil {
 		return
 	}
 	for _, c := range e.Causes {
-		d.cause(c, specific, step)
+		d.cause(c, specific, 0)
 	}
 }
 
@@ -256,7 +258,7 @@ func (d *diagnoser) cause(c *CauseSpec, specific bool, step int) {
 		}
 	}
 	for i, dg := range d.diags {
-		if !contains(c.Rules, dg.Rule) || !d.inFocus(dg.App) {
+		if !slices.Contains(c.Rules, dg.Rule) || !d.inFocus(dg.App) {
 			continue
 		}
 		d.used[i] = true
@@ -336,7 +338,7 @@ func sameSpot(list []Cause, x Cause) bool {
 func (d *diagnoser) ruleVerdict(base Cause, c *CauseSpec) Cause {
 	x := base
 	x.Rule = strings.Join(c.Rules, ", ")
-	if contains(c.Needs, "holders") && len(d.proj.Holders) == 0 {
+	if slices.Contains(c.Needs, "holders") && len(d.proj.Holders) == 0 {
 		x.Status = StatusUnknown
 		x.Found = "no profiles or permission sets in the inputs"
 		x.Message = "the inputs hold no profile or permission set, so this cannot be checked"
@@ -381,9 +383,6 @@ func (d *diagnoser) fromDiagnostic(base Cause, c *CauseSpec, dg rules.Diagnostic
 	x.AutoFix = dg.Fix
 	if x.Fix == "" {
 		x.Fix = d.expand(c.Remediation, dg.App)
-	}
-	if r := d.rules[dg.Rule]; r != nil && r.Title != "" && c == nil {
-		x.Title = r.Title
 	}
 	x.Note = joinNotes(dg.Note, d.contradictionNote(x, c))
 	d.misspelled(&x)
@@ -439,7 +438,7 @@ func (d *diagnoser) contradictionNote(x Cause, c *CauseSpec) string {
 	for _, p := range d.packs {
 		for _, k := range p.Contradicts {
 			r := d.rules[k.Rule]
-			reads := contains(trips, k.Rule)
+			reads := slices.Contains(trips, k.Rule)
 			for _, f := range fields {
 				if f != "" && r != nil && condReads(r.Check, f) {
 					reads = true
@@ -477,7 +476,7 @@ func (d *diagnoser) misspelled(x *Cause) {
 	elem := f.Source[strings.LastIndex(f.Source, "/")+1:]
 	files := app.Files()
 	for _, p := range d.proj.Problems {
-		if p.Code != metadata.ProblemUnknownElement || !strings.EqualFold(p.Suggestion, elem) || !contains(files, p.Pos.File) {
+		if p.Code != metadata.ProblemUnknownElement || !strings.EqualFold(p.Suggestion, elem) || !slices.Contains(files, p.Pos.File) {
 			continue
 		}
 		written := p.Element[strings.LastIndex(p.Element, "/")+1:]
@@ -504,9 +503,7 @@ func (d *diagnoser) implicit(e *Entry, code string) {
 		}
 		d.used[i] = true
 		x := Cause{ID: dg.Rule, Entry: e.ID, Title: firstNonEmpty(r.Title, dg.Rule)}
-		x = d.fromDiagnostic(x, nil, dg)
-		x.Title = firstNonEmpty(r.Title, dg.Rule)
-		d.add(x)
+		d.add(d.fromDiagnostic(x, nil, dg))
 	}
 	// The vendor's own checks by hand for this error.
 	for _, p := range d.packs {
@@ -533,12 +530,22 @@ func (d *diagnoser) explains(list []string, e *Entry, code string) bool {
 		if code != "" && normalize(s) == normalize(code) {
 			return true
 		}
-		m := d.cat.Match(ParseError(s))
-		if m.Entry == e {
+		if d.explainEntry(s) == e {
 			return true
 		}
 	}
 	return false
+}
+
+// explainEntry returns the catalogue entry an explain string names, nil when
+// it names none. Each distinct string is parsed and matched once per diagnosis.
+func (d *diagnoser) explainEntry(s string) *Entry {
+	e, ok := d.explained[s]
+	if !ok {
+		e = d.cat.Match(ParseError(s)).Entry
+		d.explained[s] = e
+	}
+	return e
 }
 
 // readiness runs the playbook: the steps' causes in order, then (for vendor
@@ -580,9 +587,9 @@ func (d *diagnoser) readiness(vendor bool) {
 			step, entry := last, ""
 			if r != nil {
 				for _, s := range r.Explains {
-					if m := d.cat.Match(ParseError(s)); m.Entry != nil {
-						if n, ok := stepOf[m.Entry.ID]; ok && n < step {
-							step, entry = n, m.Entry.ID
+					if me := d.explainEntry(s); me != nil {
+						if n, ok := stepOf[me.ID]; ok && n < step {
+							step, entry = n, me.ID
 						}
 					}
 				}
@@ -592,11 +599,7 @@ func (d *diagnoser) readiness(vendor bool) {
 			if r != nil {
 				x.Title = r.Title
 			}
-			x = d.fromDiagnostic(x, nil, dg)
-			if r != nil {
-				x.Title = r.Title
-			}
-			d.add(x)
+			d.add(d.fromDiagnostic(x, nil, dg))
 		}
 		// Vendor requirements that hold: say so.
 		for _, p := range d.packs {

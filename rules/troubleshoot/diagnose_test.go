@@ -3,6 +3,7 @@ package troubleshoot
 import (
 	"bytes"
 	"encoding/json"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -436,7 +437,7 @@ func TestDiagnoseAmbiguousCode(t *testing.T) {
 		ids = append(ids, e.ID)
 	}
 	for _, want := range []string{"E19", "E21", "E28"} {
-		if !contains(ids, want) {
+		if !slices.Contains(ids, want) {
 			t.Errorf("candidates %v lack %s", ids, want)
 		}
 	}
@@ -538,12 +539,12 @@ func TestDiagnoseReadiness(t *testing.T) {
 		}
 	}
 	for _, want := range []string{"atera-robin/connecting-user-permissions", "atera-robin/propagation-delay", "E38/five-approvals", "E40/login-host"} {
-		if !contains(manual, want) {
+		if !slices.Contains(manual, want) {
 			t.Errorf("manual checks %v lack %s", manual, want)
 		}
 	}
 	// The vendor's propagation check replaces the generic one.
-	if contains(manual, "E39/propagation") {
+	if slices.Contains(manual, "E39/propagation") {
 		t.Errorf("manual checks list E39/propagation next to atera-robin/propagation-delay")
 	}
 	if rep.Causes[len(rep.Causes)-1].Status != StatusManual {

@@ -1,6 +1,7 @@
 package troubleshoot
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -103,11 +104,12 @@ func (c *Catalogue) Match(p ParsedError) Match {
 	// 1. Messages and patterns: the longest match wins (the most specific text).
 	var best *Entry
 	bestText, bestKind := "", MatchKind("")
+	bestMsgLen := 0 // len(normalize(bestText))
 	for _, e := range c.Entries {
 		for _, m := range e.Messages {
 			nm := normalize(m)
-			if len(nm) > len(normalize(bestText)) && containsWords(padded, nm) {
-				best, bestText, bestKind = e, m, ByMessage
+			if len(nm) > bestMsgLen && containsWords(padded, nm) {
+				best, bestText, bestKind, bestMsgLen = e, m, ByMessage, len(nm)
 			}
 		}
 	}
@@ -130,7 +132,7 @@ func (c *Catalogue) Match(p ParsedError) Match {
 	if code != "" {
 		for _, e := range c.Entries {
 			for _, ec := range e.Codes {
-				if normalize(ec) == code && !containsEntry(hits, e) {
+				if normalize(ec) == code && !slices.Contains(hits, e) {
 					hits, matched = append(hits, e), ec
 				}
 			}
@@ -147,7 +149,7 @@ func (c *Catalogue) Match(p ParsedError) Match {
 				if len(nc) > bestLen {
 					hits, bestLen, matched = nil, len(nc), ec // invalid_client_id beats invalid_client
 				}
-				if !containsEntry(hits, e) {
+				if !slices.Contains(hits, e) {
 					hits = append(hits, e)
 				}
 			}
@@ -168,15 +170,6 @@ func (c *Catalogue) Match(p ParsedError) Match {
 		}
 	}
 	return Match{Kind: ByNothing, Closest: c.closest(text, 3)}
-}
-
-func containsEntry(list []*Entry, e *Entry) bool {
-	for _, x := range list {
-		if x == e {
-			return true
-		}
-	}
-	return false
 }
 
 // grantFlows maps grant_type and response_type values to catalogue flows.
@@ -215,7 +208,7 @@ func filterByFlow(cands []*Entry, p ParsedError) []*Entry {
 	}
 	var out []*Entry
 	for _, e := range cands {
-		if contains(e.Flows, flow) {
+		if slices.Contains(e.Flows, flow) {
 			out = append(out, e)
 		}
 	}

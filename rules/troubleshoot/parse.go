@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -51,12 +52,7 @@ type ParsedError struct {
 
 // Wrapped reports whether the error came inside the named wrapper.
 func (p ParsedError) Wrapped(name string) bool {
-	for _, w := range p.Wrappers {
-		if w == name {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(p.Wrappers, name)
 }
 
 // maxInput bounds the text ParseError looks at; error texts are short.
@@ -366,9 +362,12 @@ func stripPrefix(code string) string {
 	return code
 }
 
+// xmlUnescaper decodes the five predefined XML entities (and &#39;).
+var xmlUnescaper = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&quot;", `"`, "&apos;", "'", "&#39;", "'", "&amp;", "&")
+
+// xmlUnescape decodes the predefined XML entities of s in one pass.
 func xmlUnescape(s string) string {
-	r := strings.NewReplacer("&lt;", "<", "&gt;", ">", "&quot;", `"`, "&apos;", "'", "&#39;", "'", "&amp;", "&")
-	return r.Replace(s)
+	return xmlUnescaper.Replace(s)
 }
 
 // parsePairs reads "error=X error_description=some words" written as free
@@ -386,11 +385,8 @@ func parsePairs(p *ParsedError, s string) bool {
 		}
 	}
 	// Inside an address (…?error=… or …&error=…) this is not free text.
-	if j := m[0]; j < len(s) {
-		before := s[:m[2]]
-		if strings.ContainsAny(lastToken(before), "?&#/") {
-			return false
-		}
+	if strings.ContainsAny(lastToken(s[:m[2]]), "?&#/") {
+		return false
 	}
 	p.Code = strings.Trim(s[m[2]:m[3]], `"'`)
 	keys := compiledPatterns().pairKeyRE.FindAllStringSubmatchIndex(s, -1)
@@ -406,7 +402,7 @@ func parsePairs(p *ParsedError, s string) bool {
 		case "error_description", "errordescription", "description", "message":
 			p.Description = decodeValue(val)
 		default:
-			if isRequestParam(name) {
+			if slices.Contains(requestParams, name) {
 				setParam(p, name, decodeValue(firstField(val)))
 			}
 		}
@@ -522,7 +518,7 @@ func readURL(p *ParsedError, raw string, depth int) bool {
 				}
 			default:
 				lk := strings.ToLower(key)
-				if isRequestParam(lk) {
+				if slices.Contains(requestParams, lk) {
 					setParam(p, lk, v)
 				} else if strings.Contains(strings.ToLower(v), "error=") {
 					nested = append(nested, v)
@@ -591,15 +587,6 @@ func decodeValue(v string) string {
 		v = strings.ToValidUTF8(v, "\uFFFD")
 	}
 	return v
-}
-
-func isRequestParam(name string) bool {
-	for _, k := range requestParams {
-		if k == name {
-			return true
-		}
-	}
-	return false
 }
 
 func setParam(p *ParsedError, key, value string) {

@@ -1,6 +1,7 @@
 package troubleshoot
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -158,7 +159,7 @@ func TestMatchCatalogueStrings(t *testing.T) {
 	owners := map[string][]string{}
 	for _, e := range cat.Entries {
 		for _, c := range e.Codes {
-			if !contains(owners[normalize(c)], e.ID) {
+			if !slices.Contains(owners[normalize(c)], e.ID) {
 				owners[normalize(c)] = append(owners[normalize(c)], e.ID)
 			}
 		}
