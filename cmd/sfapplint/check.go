@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/spf13/cobra"
 
@@ -36,6 +37,12 @@ type setup struct {
 	config  *rules.Config
 	catalog *rules.Catalog
 	run     rules.Run
+	// ignore excludes files by display path: the config's ignore list, nil
+	// without a config or an ignore list.
+	ignore func(string) bool
+	// schema returns the embedded schema, built on first use and kept
+	// (metadata.NewSchema: build it once); the Schema is read-only.
+	schema func() (*metadata.Schema, error)
 }
 
 func workDir(s *Streams) (string, error) {
@@ -63,13 +70,13 @@ func resolveSetup(s *Streams, f *packFlags) (*setup, error) {
 }
 
 // resolveConfig is the first half of resolveSetup: the working directory, the
-// built-in catalog and the config file.
+// built-in catalog and the config file (with its ignore list).
 func resolveConfig(s *Streams, f *packFlags) (*setup, error) {
 	wd, err := workDir(s)
 	if err != nil {
 		return nil, err
 	}
-	st := &setup{wd: wd}
+	st := &setup{wd: wd, schema: sync.OnceValues(metadata.NewSchema)}
 	cat, err := rules.OpenBuiltinCatalog()
 	if err != nil {
 		return nil, fmt.Errorf("built-in packs: %w", err)
@@ -80,6 +87,9 @@ func resolveConfig(s *Streams, f *packFlags) (*setup, error) {
 		return nil, &usageError{err: err}
 	}
 	st.config = cfg
+	if cfg != nil {
+		st.ignore = cfg.IgnoreFunc(wd)
+	}
 	return st, nil
 }
 
@@ -179,7 +189,7 @@ type checkOptions struct {
 	since         string
 	fix           bool
 	diff          bool
-	fixState      *fixProgress // totals across the rounds of --fix
+	fixState      *fixProgress // totals and setup across the rounds of --fix
 }
 
 func newCheckCmd(s *Streams) *cobra.Command {
@@ -250,15 +260,24 @@ func runCheck(ctx context.Context, s *Streams, args []string, opts *checkOptions
 	if err != nil {
 		return err
 	}
-	st, err := resolveConfig(s, &opts.pack)
-	if err != nil {
-		return err
+	// A later round of --fix reuses the first round's setup: fixes write only
+	// app metadata, never the config or a pack.
+	var st *setup
+	var packsDone chan error
+	if opts.fixState != nil {
+		st = opts.fixState.setup
+	} else {
+		st, err = resolveConfig(s, &opts.pack)
+		if err != nil {
+			return err
+		}
+		// The packs (YAML, parsed on first use) load while the project does: on
+		// a pre-commit run of one app they are a third of the work. A pack
+		// error still wins over anything the load reports.
+		done := make(chan error, 1)
+		go func() { done <- st.resolvePacks(&opts.pack) }()
+		packsDone = done
 	}
-	// The packs (YAML, parsed on first use) load while the project does: on a
-	// pre-commit run of one app they are a third of the work. A pack error
-	// still wins over anything the load reports.
-	packsDone := make(chan error, 1)
-	go func() { packsDone <- st.resolvePacks(&opts.pack) }()
 	packsErr := func() error {
 		if packsDone == nil {
 			return nil
@@ -284,10 +303,6 @@ func runCheck(ctx context.Context, s *Streams, args []string, opts *checkOptions
 	}
 	if !rules.ValidFailOn(failOn) {
 		return usage(usageErrorf("--fail-on %q: want error, warning, note or never", failOn))
-	}
-	var ignore func(string) bool
-	if st.config != nil {
-		ignore = st.config.IgnoreFunc(st.wd)
 	}
 	if opts.changed && opts.since != "" {
 		return usage(usageErrorf("--changed and --since cannot be combined"))
@@ -321,7 +336,7 @@ func runCheck(ctx context.Context, s *Streams, args []string, opts *checkOptions
 			}
 		}
 	}
-	proj, err := load(ctx, s, loadArgs, &opts.inputs, ignore)
+	proj, err := loadInputs(ctx, s, st.schema, loadArgs, &opts.inputs, st.ignore)
 	if err := usage(err); err != nil {
 		return err
 	}

@@ -103,22 +103,8 @@ func runDiagnose(ctx context.Context, s *Streams, args []string, opts *diagnoseO
 		return err
 	}
 	// The baseline always runs: its findings are most of the causes.
-	hasBaseline := false
-	for _, p := range st.run.Packs {
-		if p.ID == "baseline" {
-			hasBaseline = true
-		}
-	}
-	if !hasBaseline {
-		if b := st.catalog.Pack("baseline"); b != nil {
-			st.run.Packs = append([]*rules.Pack{b}, st.run.Packs...)
-		}
-	}
-	var ignore func(string) bool
-	if st.config != nil {
-		ignore = st.config.IgnoreFunc(st.wd)
-	}
-	proj, err := load(ctx, s, args, &opts.inputs, ignore)
+	st.run = withBaseline(st)
+	proj, err := loadInputs(ctx, s, st.schema, args, &opts.inputs, st.ignore)
 	loaded := <-catDone
 	if loaded.err != nil {
 		return fmt.Errorf("built-in error catalogue: %w", loaded.err)

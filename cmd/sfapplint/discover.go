@@ -58,15 +58,22 @@ func newRulesCmd(s *Streams) *cobra.Command {
 		Short: "List rules and manual checks, for all packs or the given ones",
 		Args:  cobra.NoArgs,
 		RunE: func(_ *cobra.Command, _ []string) error {
-			cat, err := rules.LoadBuiltinCatalog()
-			if err != nil {
-				return err
-			}
-			selected := cat.Packs()
+			var selected []*rules.Pack
 			if len(packs) > 0 {
+				// Parse only the packs named (and those they name), as check does.
+				cat, err := rules.OpenBuiltinCatalog()
+				if err != nil {
+					return err
+				}
 				if selected, err = cat.Resolve(packs); err != nil {
 					return &usageError{err: err}
 				}
+			} else {
+				cat, err := rules.LoadBuiltinCatalog()
+				if err != nil {
+					return err
+				}
+				selected = cat.Packs()
 			}
 			if format == "json" {
 				type packRules struct {

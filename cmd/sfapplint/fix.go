@@ -15,38 +15,18 @@ import (
 	"github.com/sfapplint/sfapplint/rules/report"
 )
 
-// applyFixes applies the fixes of the given findings (the caller passes only
-// findings that are reported: not suppressed, not hidden by a baseline, in
-// files the config does not ignore) and writes the changed files atomically,
-// or with diffOnly prints a unified diff of every change to s.Out and writes
-// nothing. It returns the findings whose fix changed a file.
-//
-// Findings that a selected vendor pack knowingly contradicts (turned into
-// notes) are not fixed: their fix would undo the vendor's requirement. Edits
-// that cannot be applied are reported on s.ErrOut and leave their files alone.
-func applyFixes(ctx context.Context, s *Streams, st *setup, proj *metadata.Project, diags []rules.Diagnostic, diffOnly bool) (fixed []rules.Diagnostic, err error) {
-	fixed, files, err := fixFindings(ctx, s, st, proj, diags, diffOnly)
-	if err != nil {
-		return fixed, err
-	}
-	verb := "fixed"
-	if diffOnly {
-		verb = "would fix"
-	}
-	fmt.Fprintf(s.ErrOut, "sfapplint: %s %s in %s\n", verb, plural(len(fixed), "finding"), plural(len(files), "file"))
-	return fixed, nil
-}
-
 // maxFixRounds bounds how often check --fix re-evaluates and fixes again:
 // a fix can raise a finding another fix resolves (enabling a flow raises the
 // note that asks for its safer option), and a second --fix must change nothing.
 const maxFixRounds = 5
 
-// fixProgress carries the totals of check --fix across its rounds.
+// fixProgress carries the totals of check --fix across its rounds, and the
+// setup of the first round, which the later rounds reuse.
 type fixProgress struct {
 	rounds int
 	fixed  int
 	files  map[string]bool
+	setup  *setup
 }
 
 // fixAndRecheck is check --fix and --diff. --diff prints the diff of the
@@ -55,9 +35,11 @@ type fixProgress struct {
 // the new state reports; the last round reports what remains.
 func fixAndRecheck(ctx context.Context, s *Streams, args []string, opts *checkOptions, st *setup, proj *metadata.Project, diags []rules.Diagnostic, failOn string) error {
 	if opts.diff {
-		if _, err := applyFixes(ctx, s, st, proj, diags, true); err != nil {
+		fixed, files, err := fixFindings(ctx, s, st, proj, diags, true)
+		if err != nil {
 			return err
 		}
+		fmt.Fprintf(s.ErrOut, "sfapplint: would fix %s in %s\n", plural(len(fixed), "finding"), plural(len(files), "file"))
 		if failOn != "never" && report.Fails(diags, rules.Severity(failOn)) {
 			return &exitError{code: ExitFindings}
 		}
@@ -65,7 +47,7 @@ func fixAndRecheck(ctx context.Context, s *Streams, args []string, opts *checkOp
 	}
 	p := opts.fixState
 	if p == nil {
-		p = &fixProgress{files: map[string]bool{}}
+		p = &fixProgress{files: map[string]bool{}, setup: st}
 	}
 	fixed, files, err := fixFindings(ctx, s, st, proj, diags, false)
 	p.rounds++
@@ -86,13 +68,17 @@ func fixAndRecheck(ctx context.Context, s *Streams, args []string, opts *checkOp
 	return runCheck(ctx, s, args, &again)
 }
 
-// fixFindings applies (or with diffOnly prints) the fixes of the findings and
-// returns the findings fixed and the display paths of the files changed.
+// fixFindings applies the fixes of the given findings (the caller passes only
+// findings that are reported: not suppressed, not hidden by a baseline, in
+// files the config does not ignore) and writes the changed files atomically,
+// or with diffOnly prints a unified diff of every change to s.Out and writes
+// nothing. It returns the findings fixed and the display paths of the files
+// changed.
+//
+// Findings that a selected vendor pack knowingly contradicts (turned into
+// notes) are not fixed: their fix would undo the vendor's requirement. Edits
+// that cannot be applied are reported on s.ErrOut and leave their files alone.
 func fixFindings(ctx context.Context, s *Streams, st *setup, proj *metadata.Project, diags []rules.Diagnostic, diffOnly bool) (fixed []rules.Diagnostic, files []string, err error) {
-	var ignore func(string) bool
-	if st.config != nil {
-		ignore = st.config.IgnoreFunc(st.wd)
-	}
 	type batch struct {
 		app    *metadata.App
 		edits  []edit.Edit
@@ -148,7 +134,7 @@ func fixFindings(ctx context.Context, s *Streams, st *setup, proj *metadata.Proj
 			dropped := map[string]string{}
 			keep = keep[:0]
 			for _, c := range res.Changes {
-				if why := unwritable(proj.Root, c, ignore); why != "" {
+				if why := unwritable(proj.Root, c, st.ignore); why != "" {
 					dropped[c.Path] = why
 					continue
 				}

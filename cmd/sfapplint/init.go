@@ -2,10 +2,7 @@ package main
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -85,13 +82,6 @@ func validAPIName(n string) bool {
 	return apiNameRE().MatchString(n) && !strings.Contains(n, "__") && !strings.HasSuffix(n, "_") && len(n) <= 80
 }
 
-// plannedFile is one file of an app being written.
-type plannedFile struct {
-	typ      metadata.Type
-	rel      string // slash path relative to the output base directory
-	elements []edit.Element
-}
-
 func runInit(ctx context.Context, s *Streams, opts *initOptions) error {
 	if len(opts.pack.packs) == 0 {
 		return usageErrorf("init needs --pack: the vendor pack whose requirements the app must meet")
@@ -144,16 +134,17 @@ func runInit(ctx context.Context, s *Streams, opts *initOptions) error {
 		desc = fmt.Sprintf("%s for %s", desc, vendor[0].Title)
 	}
 	files := skeleton(kind, opts.name, label, email, desc, opts.callbacks)
-
-	var exists []string
-	for _, f := range files {
-		p := filepath.Join(base, filepath.FromSlash(f.rel))
-		if _, err := os.Lstat(p); err == nil {
-			exists = append(exists, metadata.DisplayPath(st.wd, p))
-		}
+	// Each file's path below the output base (and the scratch directory),
+	// and where it goes.
+	rels := make([]string, len(files))
+	dests := make([]fileDest, len(files))
+	for i, f := range files {
+		rels[i] = filepath.FromSlash(relPath(f.typ, f.component))
+		dst := filepath.Join(base, rels[i])
+		dests[i] = fileDest{display: metadata.DisplayPath(st.wd, dst), abs: dst}
 	}
-	if len(exists) > 0 && !opts.force {
-		return usageErrorf("not overwriting existing files (use --force): %s", strings.Join(exists, ", "))
+	if err := refuseOverwrite(dests, opts.force); err != nil {
+		return err
 	}
 
 	tmp, err := os.MkdirTemp("", "sfapplint-init-*")
@@ -161,8 +152,8 @@ func runInit(ctx context.Context, s *Streams, opts *initOptions) error {
 		return err
 	}
 	defer func() { _ = os.RemoveAll(tmp) }()
-	for _, f := range files {
-		p := filepath.Join(tmp, filepath.FromSlash(f.rel))
+	for i, f := range files {
+		p := filepath.Join(tmp, rels[i])
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			return err
 		}
@@ -173,10 +164,7 @@ func runInit(ctx context.Context, s *Streams, opts *initOptions) error {
 
 	var todo []string
 	// Apply the packs' fixes until no error or warning has one left.
-	if err := fixUntilClean(ctx, tmp, run, opts.name, kind); err != nil {
-		return err
-	}
-	proj, diags, err := evaluateDir(ctx, tmp, run)
+	proj, diags, err := fixUntilClean(ctx, tmp, st.schema, run, opts.name, kind)
 	if err != nil {
 		return err
 	}
@@ -209,26 +197,22 @@ func runInit(ctx context.Context, s *Streams, opts *initOptions) error {
 		if err := writeChanges(tmp, res); err != nil {
 			return err
 		}
-		if _, diags, err = evaluateDir(ctx, tmp, run); err != nil {
+		if _, diags, err = evaluateDir(ctx, tmp, st.schema, run); err != nil {
 			return err
 		}
 	}
 
 	// Write the result.
 	var wrote []string
-	for _, f := range files {
-		data, err := os.ReadFile(filepath.Join(tmp, filepath.FromSlash(f.rel)))
+	for i, d := range dests {
+		data, err := os.ReadFile(filepath.Join(tmp, rels[i]))
 		if err != nil {
 			return err
 		}
-		dst := filepath.Join(base, filepath.FromSlash(f.rel))
-		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		if err := writeAppFile(s, d, data); err != nil {
 			return err
 		}
-		if err := s.Files.WriteFile(dst, data, 0o644); err != nil {
-			return fmt.Errorf("writing %s: %w", metadata.DisplayPath(st.wd, dst), err)
-		}
-		wrote = append(wrote, metadata.DisplayPath(st.wd, dst))
+		wrote = append(wrote, d.display)
 	}
 	what := "External Client App"
 	if kind == metadata.KindConnectedApp {
@@ -261,10 +245,7 @@ func runInit(ctx context.Context, s *Streams, opts *initOptions) error {
 			todo = append(todo, fmt.Sprintf("%s [%s/%s]: %s", m.Title, p.ID, m.ID, strings.TrimSpace(r)))
 		}
 	}
-	fmt.Fprintln(s.Out, "\nStill to do by hand:")
-	for i, t := range todo {
-		fmt.Fprintf(s.Out, "%2d. %s\n", i+1, strings.ReplaceAll(wrap(t, 74), "\n", "\n    "))
-	}
+	printTodo(s.Out, todo)
 	var notes []string
 	for _, d := range remaining {
 		if d.Severity == rules.SeverityNote {
@@ -310,16 +291,18 @@ func packIDs(ps []*rules.Pack) string {
 }
 
 // fixUntilClean applies the fixes of every error and warning on the app in dir
-// until none is left that has a fix, or the fixes stop changing anything.
-func fixUntilClean(ctx context.Context, dir string, run rules.Run, name string, kind metadata.AppKind) error {
+// until none is left that has a fix, or the fixes stop changing anything, or
+// ten rounds of fixes were written. It returns the evaluation of the final
+// state of dir (whose project may lack the app only after the tenth round).
+func fixUntilClean(ctx context.Context, dir string, schema func() (*metadata.Schema, error), run rules.Run, name string, kind metadata.AppKind) (*metadata.Project, []rules.Diagnostic, error) {
 	for iter := 0; iter < 10; iter++ {
-		proj, diags, err := evaluateDir(ctx, dir, run)
+		proj, diags, err := evaluateDir(ctx, dir, schema, run)
 		if err != nil {
-			return err
+			return nil, nil, err
 		}
 		app := findApp(proj, name, kind)
 		if app == nil {
-			return fmt.Errorf("internal error: the generated app %s does not load", name)
+			return nil, nil, fmt.Errorf("internal error: the generated app %s does not load", name)
 		}
 		var edits []edit.Edit
 		for _, d := range diags {
@@ -332,40 +315,43 @@ func fixUntilClean(ctx context.Context, dir string, run rules.Run, name string, 
 			edits = append(edits, edit.Edit{Op: edit.Op(d.Fix.Op), Field: d.Fix.Field, Value: d.Fix.Value})
 		}
 		if len(edits) == 0 {
-			return nil
+			return proj, diags, nil // dir is as evaluated
 		}
-		res := edit.Apply(app, edits)
+		res := edit.Apply(app, edits) // modifies no document of proj
 		if len(res.Changes) == 0 {
-			return nil
+			return proj, diags, nil
 		}
 		if err := writeChanges(dir, res); err != nil {
-			return err
+			return nil, nil, err
 		}
 	}
-	return nil
+	return evaluateDir(ctx, dir, schema, run)
 }
 
-// writeChanges writes an edit result below dir (the working directory of its load).
+// writeChanges writes an edit result below dir (the working directory of its
+// load). dir is a scratch directory, thrown away afterwards: plain writes do,
+// with no fsync or rename.
 func writeChanges(dir string, res *edit.Result) error {
 	for _, c := range res.Changes {
 		p := displayToAbs(dir, c.Path)
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			return err
 		}
-		if err := edit.WriteFileAtomic(p, c.After, 0o644); err != nil {
+		if err := os.WriteFile(p, c.After, 0o644); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// evaluateDir loads dir (as its own working directory) and evaluates run on it.
-func evaluateDir(ctx context.Context, dir string, run rules.Run) (*metadata.Project, []rules.Diagnostic, error) {
-	schema, err := metadata.NewSchema()
+// evaluateDir loads dir (as its own working directory) with the schema that
+// schema returns and evaluates run on it.
+func evaluateDir(ctx context.Context, dir string, schema func() (*metadata.Schema, error), run rules.Run) (*metadata.Project, []rules.Diagnostic, error) {
+	sch, err := schema()
 	if err != nil {
 		return nil, nil, err
 	}
-	proj, err := metadata.Load(ctx, metadata.Options{Paths: []string{dir}, WorkDir: dir, Validator: schema})
+	proj, err := metadata.Load(ctx, metadata.Options{Paths: []string{dir}, WorkDir: dir, Validator: sch})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -431,46 +417,16 @@ func outputBase(wd, dir string) (string, error) {
 		}
 		return dir, nil
 	}
-	if p, ok := defaultPackageDir(wd); ok {
+	if p, ok := metadata.DefaultPackageDirectory(wd); ok {
 		return filepath.Join(p, "main", "default"), nil
 	}
 	return wd, nil
 }
 
-// defaultPackageDir finds sfdx-project.json from wd upwards and returns its
-// default package directory (the one marked default, else the first).
-func defaultPackageDir(wd string) (string, bool) {
-	for d := wd; ; d = filepath.Dir(d) {
-		data, err := os.ReadFile(filepath.Join(d, "sfdx-project.json"))
-		if err == nil {
-			var cfg struct {
-				PackageDirectories []struct {
-					Path    string `json:"path"`
-					Default bool   `json:"default"`
-				} `json:"packageDirectories"`
-			}
-			if json.Unmarshal(data, &cfg) != nil || len(cfg.PackageDirectories) == 0 {
-				return "", false
-			}
-			pick := cfg.PackageDirectories[0].Path
-			for _, pd := range cfg.PackageDirectories {
-				if pd.Default {
-					pick = pd.Path
-					break
-				}
-			}
-			return filepath.Join(d, filepath.FromSlash(pick)), true
-		}
-		if !errors.Is(err, fs.ErrNotExist) || filepath.Dir(d) == d {
-			return "", false
-		}
-	}
-}
-
 // skeleton is the secure starting point of a new app, before the packs' fixes:
 // OAuth on, no flow beyond the web server flow, PKCE and secrets required,
 // IP restrictions enforced, credentials never rotated on deploy.
-func skeleton(kind metadata.AppKind, name, label, email, desc string, callbacks []string) []plannedFile {
+func skeleton(kind metadata.AppKind, name, label, email, desc string, callbacks []string) []appFile {
 	el := func(n, t string) edit.Element { return edit.Element{Name: n, Text: t} }
 	if kind == metadata.KindConnectedApp {
 		cb := callbacks
@@ -504,14 +460,9 @@ func skeleton(kind metadata.AppKind, name, label, email, desc string, callbacks 
 			}},
 		}
 		edit.SortElements(els)
-		return []plannedFile{{typ: metadata.TypeConnectedApp, rel: relPath(metadata.TypeConnectedApp, name), elements: els}}
+		return []appFile{{typ: metadata.TypeConnectedApp, component: name, elements: els}}
 	}
-	child := func(t metadata.Type, extra ...edit.Element) plannedFile {
-		comp := edit.ComponentName(name, t)
-		els := append(edit.ChildElements(t, name, comp), extra...)
-		edit.SortElements(els)
-		return plannedFile{typ: t, rel: relPath(t, comp), elements: els}
-	}
+	child := func(t metadata.Type, extra ...edit.Element) appFile { return ecaChildFile(name, t, extra...) }
 	header := []edit.Element{
 		el("contactEmail", email),
 		el("description", desc),
@@ -539,8 +490,8 @@ func skeleton(kind metadata.AppKind, name, label, email, desc string, callbacks 
 		el("shouldRotateConsumerKey", "false"),
 		el("shouldRotateConsumerSecret", "false"),
 	)
-	return []plannedFile{
-		{typ: metadata.TypeExternalClientApp, rel: relPath(metadata.TypeExternalClientApp, name), elements: header},
+	return []appFile{
+		{typ: metadata.TypeExternalClientApp, component: name, elements: header},
 		child(metadata.TypeECAGlobalOauth, glbl...),
 		child(metadata.TypeECAOauthSettings, el("isFirstPartyAppEnabled", "false")),
 		child(metadata.TypeECAOauthPolicies,

@@ -35,15 +35,22 @@ func (f *inputFlags) limits() (metadata.Limits, error) {
 	return lim, nil
 }
 
-// load reads the inputs named by paths (or the SFDX project) with the schema.
-func load(ctx context.Context, s *Streams, paths []string, f *inputFlags, ignore func(string) bool) (*metadata.Project, error) {
+// loadInputs is load within the limits the input flags set.
+func loadInputs(ctx context.Context, s *Streams, schema func() (*metadata.Schema, error), paths []string, f *inputFlags, ignore func(string) bool) (*metadata.Project, error) {
 	lim, err := f.limits()
 	if err != nil {
 		return nil, err
 	}
-	schema, err := metadata.NewSchema()
+	return load(ctx, s, schema, paths, lim, ignore)
+}
+
+// load reads the inputs named by paths (or the SFDX project) within lim,
+// validating them against the embedded schema that schema returns (a
+// setup's schema, which builds it once).
+func load(ctx context.Context, s *Streams, schema func() (*metadata.Schema, error), paths []string, lim metadata.Limits, ignore func(string) bool) (*metadata.Project, error) {
+	sch, err := schema()
 	if err != nil {
 		return nil, fmt.Errorf("loading the embedded schema: %w", err)
 	}
-	return metadata.Load(ctx, metadata.Options{Paths: paths, WorkDir: s.WorkDir, Limits: lim, Validator: schema, Ignore: ignore})
+	return metadata.Load(ctx, metadata.Options{Paths: paths, WorkDir: s.WorkDir, Limits: lim, Validator: sch, Ignore: ignore})
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"sort"
@@ -46,16 +45,15 @@ func runInspect(cmd *cobra.Command, s *Streams, args []string, opts *inspectOpti
 	if opts.format != "text" && opts.format != "json" {
 		return usageErrorf("unknown --format %q (want text or json)", opts.format)
 	}
-	proj, err := load(cmd.Context(), s, args, &opts.inputs, nil)
+	// inspect loads once, so it builds the schema for that one load.
+	proj, err := loadInputs(cmd.Context(), s, metadata.NewSchema, args, &opts.inputs, nil)
 	if err != nil {
 		return err
 	}
 	rep := buildInspectReport(proj)
 	if opts.format == "json" {
-		enc := json.NewEncoder(s.Out)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(rep); err != nil {
-			return fmt.Errorf("writing JSON: %w", err)
+		if err := writeJSON(s.Out, rep); err != nil {
+			return err
 		}
 	} else {
 		writeInspectText(s.Out, rep)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -73,20 +72,16 @@ func runMigrateConnectedApp(ctx context.Context, s *Streams, name string, opts *
 	if err != nil {
 		return err
 	}
-	var ignore func(string) bool
-	if st.config != nil {
-		ignore = st.config.IgnoreFunc(st.wd)
-	}
 	var paths []string
 	if opts.dir != "" {
 		paths = []string{opts.dir}
 	}
 	loadProject := func() (*metadata.Project, error) {
-		schema, err := metadata.NewSchema()
-		if err != nil {
+		// migrate reports a schema error as it is; load would wrap it.
+		if _, err := st.schema(); err != nil {
 			return nil, err
 		}
-		return metadata.Load(ctx, metadata.Options{Paths: paths, WorkDir: st.wd, Ignore: ignore, Validator: schema})
+		return load(ctx, s, st.schema, paths, metadata.DefaultLimits(), st.ignore)
 	}
 	proj, err := loadProject()
 	if err != nil {
@@ -115,40 +110,29 @@ func runMigrateConnectedApp(ctx context.Context, s *Streams, name string, opts *
 
 	m := migrateConnectedApp(proj, ca)
 	format := edit.FormatOf(caDoc)
-	type out struct {
-		display string
-		abs     string
-		data    []byte
-	}
-	var outs []out
-	var exists []string
+	var dests []fileDest
+	var data [][]byte
 	for _, f := range m.files {
 		display := edit.SiblingPath(caDoc.Path, metadata.TypeConnectedApp, f.typ, f.component)
-		abs := displayToAbs(proj.Root, display)
-		if _, err := os.Lstat(abs); err == nil {
-			exists = append(exists, display)
-		}
-		outs = append(outs, out{display, abs, edit.NewFile(f.typ, f.elements, format)})
+		dests = append(dests, fileDest{display: display, abs: displayToAbs(proj.Root, display)})
+		data = append(data, edit.NewFile(f.typ, f.elements, format))
 	}
-	if len(exists) > 0 && !opts.force {
-		return usageErrorf("not overwriting existing files (use --force): %s", strings.Join(exists, ", "))
+	if err := refuseOverwrite(dests, opts.force); err != nil {
+		return err
 	}
 
 	before, err := rules.Evaluate(ctx, proj, st.run)
 	if err != nil {
 		return &usageError{err: err}
 	}
-	for _, o := range outs {
-		if err := os.MkdirAll(filepath.Dir(o.abs), 0o755); err != nil {
+	for i, d := range dests {
+		if err := writeAppFile(s, d, data[i]); err != nil {
 			return err
-		}
-		if err := s.Files.WriteFile(o.abs, o.data, 0o644); err != nil {
-			return fmt.Errorf("writing %s: %w", o.display, err)
 		}
 	}
 	fmt.Fprintf(s.Out, "Wrote External Client App %s for Connected App %s (%s):\n", name, name, caDoc.Path)
-	for _, o := range outs {
-		fmt.Fprintf(s.Out, "  %s\n", o.display)
+	for _, d := range dests {
+		fmt.Fprintf(s.Out, "  %s\n", d.display)
 	}
 
 	after, err := loadProject()
@@ -205,14 +189,11 @@ func runMigrateConnectedApp(ctx context.Context, s *Streams, name string, opts *
 		}
 	}
 
-	fmt.Fprintln(s.Out, "\nStill to do by hand:")
 	todo := migrateTodo(name, ca)
 	if !strings.HasSuffix(caDoc.Path, "-meta.xml") {
 		todo = append(todo, "The app is in Metadata API format: list the new components in package.xml (types ExternalClientApplication, ExtlClntAppGlobalOauthSettings, ExtlClntAppOauthSettings, ExtlClntAppOauthConfigurablePolicies, ExtlClntAppConfigurablePolicies) and remove the ConnectedApp member")
 	}
-	for i, t := range todo {
-		fmt.Fprintf(s.Out, "%2d. %s\n", i+1, strings.ReplaceAll(wrap(t, 74), "\n", "\n    "))
-	}
+	printTodo(s.Out, todo)
 	if len(added) > 0 {
 		fmt.Fprintf(s.ErrOut, "sfapplint: kept %s: the External Client App draws findings the Connected App did not\n", caDoc.Path)
 		return &exitError{code: ExitFindings}
@@ -258,15 +239,9 @@ func migrateTodo(name string, ca *metadata.App) []string {
 
 // migration is the External Client App a Connected App becomes.
 type migration struct {
-	files       []migratedFile
+	files       []appFile
 	notMigrated []string
 	warnings    []string
-}
-
-type migratedFile struct {
-	typ       metadata.Type
-	component string
-	elements  []edit.Element
 }
 
 // caReader reads a Connected App's elements and remembers which it used.
@@ -362,14 +337,8 @@ func migrateConnectedApp(proj *metadata.Project, ca *metadata.App) *migration {
 	copyTo(&header, "logoUrl", "logoUrl", "")
 
 	oauth := r.el("oauthConfig") != nil
-	child := func(t metadata.Type, extra []edit.Element) migratedFile {
-		comp := edit.ComponentName(name, t)
-		els := append(edit.ChildElements(t, name, comp), extra...)
-		edit.SortElements(els)
-		return migratedFile{typ: t, component: comp, elements: els}
-	}
 	edit.SortElements(header)
-	m.files = append(m.files, migratedFile{typ: metadata.TypeExternalClientApp, component: name, elements: header})
+	m.files = append(m.files, appFile{typ: metadata.TypeExternalClientApp, component: name, elements: header})
 
 	if oauth {
 		// Global OAuth settings: callback, certificate and flow switches.
@@ -549,9 +518,9 @@ func migrateConnectedApp(proj *metadata.Project, ca *metadata.App) *migration {
 		r.el("sessionPolicy")
 
 		m.files = append(m.files,
-			child(metadata.TypeECAGlobalOauth, glbl),
-			child(metadata.TypeECAOauthSettings, oset),
-			child(metadata.TypeECAOauthPolicies, plc),
+			ecaChildFile(name, metadata.TypeECAGlobalOauth, glbl...),
+			ecaChildFile(name, metadata.TypeECAOauthSettings, oset...),
+			ecaChildFile(name, metadata.TypeECAOauthPolicies, plc...),
 		)
 	}
 	// Without OAuth settings files the app has no OAuth, whatever the plugin
@@ -560,7 +529,7 @@ func migrateConnectedApp(proj *metadata.Project, ca *metadata.App) *migration {
 	if oauth {
 		plugins = append(plugins, leaf("isOauthPluginEnabled", "true"))
 	}
-	m.files = append(m.files, child(metadata.TypeECAPolicies, plugins))
+	m.files = append(m.files, ecaChildFile(name, metadata.TypeECAPolicies, plugins...))
 
 	// Everything the mapping did not read has no equivalent.
 	r.el("oauthConfig")

@@ -7,8 +7,6 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
-
-	"github.com/sfapplint/sfapplint/metadata"
 )
 
 // Exit codes. They are part of the CLI contract (DESIGN.md).
@@ -48,16 +46,7 @@ func Main(args []string, s *Streams) int {
 	if errors.As(err, &ee) {
 		return ee.code
 	}
-	var ue *metadata.UsageError
-	var uerr *usageError
-	switch {
-	case errors.As(err, &ue), errors.As(err, &uerr):
-		fmt.Fprintf(s.ErrOut, "sfapplint: %v\n", err)
-		if isFlagError(err.Error()) {
-			fmt.Fprintln(s.ErrOut, "Run 'sfapplint --help' for usage.")
-		}
-		return ExitUsage
-	}
+	// Any other error (usage, config, pack, input) is printed: exit 2.
 	msg := err.Error()
 	fmt.Fprintf(s.ErrOut, "sfapplint: %s\n", msg)
 	if isFlagError(msg) {
